@@ -1,0 +1,70 @@
+from odoo import api, fields, models
+
+# (code, sequence, day_from, day_to, open_ended, is_legal, credit_hold, fold)
+DEFAULT_STAGES = [
+    ("preventive", 10, -5, 0, False, False, False, False),
+    ("administrative", 20, 1, 30, False, False, False, False),
+    ("extrajudicial", 30, 31, 90, False, False, True, False),
+    ("judicial", 40, 91, 0, True, True, True, False),
+]
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    collection_stage_ids = fields.One2many("collection.stage", "company_id", string="Collection Stages")
+    collection_grace_days = fields.Integer(
+        "Collection grace days",
+        default=0,
+        help="Days after the due date before a line counts as overdue for collections.",
+    )
+    collection_min_amount = fields.Monetary(
+        "Minimum amount to act on",
+        currency_field="currency_id",
+        help="Cases whose overdue amount is below this are tracked but no step is executed.",
+    )
+    collection_working_days = fields.Char(
+        "Collection working days",
+        default="0,1,2,3,4",
+        help="Weekdays (0 = Monday) on which collector activities may fall due.",
+    )
+    collection_block_held_invoices = fields.Boolean(
+        "Block invoices for customers on credit hold",
+        help="Posting a customer invoice for a partner on credit hold needs a Collections Manager.",
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        companies._collection_ensure_default_stages()
+        return companies
+
+    def _collection_default_stage_names(self):
+        return {
+            "preventive": self.env._("Preventive"),
+            "administrative": self.env._("Administrative"),
+            "extrajudicial": self.env._("Extrajudicial"),
+            "judicial": self.env._("Judicial"),
+        }
+
+    def _collection_ensure_default_stages(self):
+        """Create the four default stages for companies that have none yet."""
+        Stage = self.env["collection.stage"].sudo().with_context(active_test=False)
+        names = self._collection_default_stage_names()
+        have = set(Stage.search([("company_id", "in", self.ids)]).company_id.ids)
+        vals_list = []
+        for company in self.filtered(lambda c: c.id not in have):
+            for code, seq, day_from, day_to, open_ended, legal, hold, fold in DEFAULT_STAGES:
+                vals_list.append({
+                    "name": names[code],
+                    "code": code,
+                    "sequence": seq,
+                    "company_id": company.id,
+                    "day_from": day_from,
+                    "day_to": day_to,
+                    "open_ended": open_ended,
+                    "is_legal": legal,
+                    "credit_hold": hold,
+                    "fold": fold,
+                })
+        return Stage.create(vals_list)

@@ -1,0 +1,61 @@
+from odoo.tests import tagged
+
+from .common import CollectionsCommon
+
+MODELS = [
+    "collection.stage",
+    "collection.case",
+    "collection.case.stage.history",
+    "collection.promise",
+    "collection.dispute",
+    "collection.legal.record",
+]
+
+
+@tagged("post_install", "-at_install")
+class TestInstall(CollectionsCommon):
+    def _visible_menus(self, user):
+        return self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
+
+    def test_default_stages_created_for_every_company(self):
+        codes = [s.code for s in self.stages.sorted("day_from")]
+        self.assertEqual(codes, ["preventive", "administrative", "extrajudicial", "judicial"])
+        judicial = self.stage_by_code["judicial"]
+        self.assertTrue(judicial.open_ended and judicial.is_legal and judicial.credit_hold)
+        new_company = self.env["res.company"].create({"name": "Filial Chile"})
+        self.assertEqual(len(new_company.collection_stage_ids), 4)
+
+    def test_menus_by_role(self):
+        root = self.env.ref("collections_management.collections_management_menu_root")
+        config = self.env.ref("collections_management.collections_management_menu_config")
+        my_cases = self.env.ref("collections_management.collection_case_menu_my")
+        collector_menus = self._visible_menus(self.collector)
+        manager_menus = self._visible_menus(self.manager)
+        self.assertIn(root.id, collector_menus)
+        self.assertIn(my_cases.id, collector_menus)
+        self.assertNotIn(config.id, collector_menus, "configuration is for managers")
+        self.assertIn(config.id, manager_menus)
+        plain_user = self.env["res.users"].create({"name": "No Collections", "login": "nocol"})
+        self.assertNotIn(root.id, self._visible_menus(plain_user))
+
+    def test_access_rights_by_role(self):
+        for model in MODELS:
+            self.assertTrue(self.env[model].with_user(self.collector).has_access("read"), model)
+            self.assertTrue(self.env[model].with_user(self.manager).has_access("read"), model)
+        self.assertFalse(self.env["collection.stage"].with_user(self.collector).has_access("write"))
+        self.assertTrue(self.env["collection.stage"].with_user(self.manager).has_access("create"))
+        self.assertFalse(self.env["collection.case"].with_user(self.collector).has_access("unlink"))
+        self.assertTrue(self.env["collection.promise"].with_user(self.collector).has_access("create"))
+
+    def test_views_and_actions_load(self):
+        for xmlid in (
+            "collections_management.collection_case_action",
+            "collections_management.collection_case_action_my",
+            "collections_management.collection_stage_action",
+        ):
+            action = self.env.ref(xmlid)
+            for user in (self.collector, self.manager):
+                model = self.env[action.res_model].with_user(user)
+                for view_type in action.view_mode.split(","):
+                    arch = model.get_views([(False, view_type)])["views"][view_type]["arch"]
+                    self.assertTrue(arch)

@@ -1,0 +1,18 @@
+{
+    "name": "Collections WhatsApp",
+    "summary": "WhatsApp Business Cloud API reminders and two-way replies for collections",
+    "version": "19.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "author": "Collections Suite Contributors",
+    "website": "https://github.com/collections-suite/odoo-collections",
+    "license": "LGPL-3",
+    "depends": ["collections_management"],
+    "external_dependencies": {"python": ["phonenumbers", "requests"]},
+    "data": [
+        "security/ir.model.access.csv",
+        "security/collections_whatsapp_security.xml",
+        "views/whatsapp_account_views.xml",
+        "views/collections_whatsapp_menus.xml",
+    ],
+    "installable": True,
+}

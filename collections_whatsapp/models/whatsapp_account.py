@@ -1,0 +1,24 @@
+from odoo import fields, models
+
+
+class WhatsappAccount(models.Model):
+    """WhatsApp Business Cloud API credentials of one company's sender number."""
+
+    _name = "whatsapp.account"
+    _description = "WhatsApp Business Account"
+    _check_company_auto = True
+
+    name = fields.Char(required=True)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    phone_number_id = fields.Char("Phone number ID", required=True)
+    business_account_id = fields.Char("Business account ID", required=True)
+    api_version = fields.Char("Graph API version", default="v21.0", required=True)
+    base_url = fields.Char("API base URL", default="https://graph.facebook.com", required=True)
+    access_token = fields.Char("Permanent access token", groups="base.group_system", copy=False)
+    app_secret = fields.Char("App secret", groups="base.group_system", copy=False)
+    webhook_verify_token = fields.Char("Webhook verify token", groups="base.group_system", copy=False)
+
+    _phone_number_company_uniq = models.Constraint(
+        "UNIQUE(phone_number_id, company_id)", "This phone number is already configured for the company."
+    )

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The test command: installs the four addons in a FRESH database with
+# --test-enable (at_install and post_install tests), prints "N passed, M failed"
+# and exits non-zero when a test fails or errors, or when no test ran.
+# Env: ODOO_PATH, ODOO_VENV, ADDONS (comma list), TEST_TAGS, KEEP_DB=1.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+start_postgres
+prepare_venv
+
+ADDONS=${ADDONS_TO_TEST:-$ADDONS}
+DB="collections_test_$(date +%s)_$$"
+PORT=${TEST_HTTP_PORT:-$("$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
+LOG=${TEST_LOG:-$(mktemp -t collections-test.XXXXXX.log)}
+
+cleanup() {
+  if [ "${KEEP_DB:-0}" != 1 ]; then
+    dropdb --if-exists "$DB" >/dev/null 2>&1 || true
+    rm -rf "$HOME/.local/share/Odoo/filestore/$DB"
+  else
+    echo "kept database $DB"
+  fi
+}
+trap cleanup EXIT
+
+args=(--addons-path="$ADDONS_PATH" -d "$DB" -i "$ADDONS" --test-enable
+      --http-port="$PORT" --log-level=info --without-demo=True
+      --max-cron-threads=0)
+# Only our addons' tests: -i also installs (and would test) account, mail, web...
+default_tags=$(echo "$ADDONS" | sed 's#\([^,]*\)#/\1#g')
+args+=(--test-tags="${TEST_TAGS:-$default_tags}")
+
+echo "== fresh database $DB, installing $ADDONS with --test-enable (log: $LOG)"
+set +e
+PYTHONPATH="$ODOO_PATH" "$PYTHON" "$ROOT/scripts/odoo_test_runner.py" "${args[@]}" 2>&1 | tee "$LOG" \
+  | grep -E --line-buffered "(ERROR|CRITICAL|FAIL:|odoo.tests.stats|Modules loaded|post-tests in|test runner:)" 
+rc=${PIPESTATUS[0]}
+set -e
+# The closing line is printed last by the runner; repeat it so it ends the output.
+summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$LOG" | tail -n 1)
+if [ -z "$summary" ]; then
+  summary="0 passed, 1 failed"
+  rc=1
+fi
+if grep -qE "odoo.modules.loading: .*(Failed|error)|CRITICAL" "$LOG"; then
+  echo "== the log shows a loading error (see $LOG)"
+  rc=1
+fi
+echo "$summary"
+exit $rc
