@@ -21,6 +21,11 @@
         "views/collections_management_menus.xml",
     ],
     "demo": [],
+    "assets": {
+        "web.assets_tests": [
+            "collections_management/static/tests/tours/*.js",
+        ],
+    },
     "pre_init_hook": "pre_init_hook",
     "post_init_hook": "post_init_hook",
     "application": True,
