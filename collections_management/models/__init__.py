@@ -7,3 +7,9 @@ from . import collection_legal_record
 from . import account_move
 from . import res_partner
 from . import res_company
+from . import collection_segment
+from . import collection_strategy
+from . import collection_strategy_step
+from . import collection_step_execution
+from . import collection_engine
+from . import res_config_settings

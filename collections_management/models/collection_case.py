@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class CollectionCase(models.Model):
@@ -41,8 +42,14 @@ class CollectionCase(models.Model):
     invoice_count = fields.Integer("Open invoices", readonly=True)
     amount_due = fields.Monetary("Total due", readonly=True, help="Open receivable balance, in company currency.")
     amount_overdue = fields.Monetary("Overdue", readonly=True, help="Open balance past its due date.")
+    amount_credit = fields.Monetary(
+        "Open credits", readonly=True,
+        help="Open credit notes and unapplied payments of the debtor, shown beside the debts.",
+    )
     oldest_due_date = fields.Date("Oldest due date", readonly=True)
     days_overdue = fields.Integer("Days overdue", readonly=True, help="Days overdue of the oldest open line.")
+    segment_id = fields.Many2one("collection.segment", "Segment", readonly=True, index=True, check_company=True)
+    segment_reason = fields.Char("Why this segment", readonly=True)
     user_id = fields.Many2one(
         "res.users", "Collector", index=True, tracking=True,
         domain="[('share', '=', False)]",
@@ -56,6 +63,7 @@ class CollectionCase(models.Model):
     promise_ids = fields.One2many("collection.promise", "case_id", "Promises")
     dispute_ids = fields.One2many("collection.dispute", "case_id", "Disputes")
     legal_record_ids = fields.One2many("collection.legal.record", "case_id", "Legal records")
+    execution_ids = fields.One2many("collection.step.execution", "case_id", "Steps done")
     closed_date = fields.Date(readonly=True)
     last_run_date = fields.Datetime("Last engine run", readonly=True)
 
@@ -74,3 +82,48 @@ class CollectionCase(models.Model):
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("collection.case") or "/"
         return super().create(vals_list)
+
+    def write(self, vals):
+        if "user_id" in vals and not self.env.context.get("collection_engine_assign"):
+            # a collector chosen by hand is kept by the engine
+            vals = dict(vals, user_manual=bool(vals["user_id"]))
+        return super().write(vals)
+
+    def action_preview_message(self):
+        """Show the combined message the next email step would send, without sending it."""
+        self.ensure_one()
+        template = self._collection_stage_template()
+        if not template:
+            raise UserError(self.env._("No email template is set for stage %s.", self.stage_id.name or "-"))
+        composer = self.env["mail.compose.message"].with_context(
+            default_model=self._name, default_res_ids=self.ids, default_template_id=template.id,
+            default_composition_mode="comment", default_partner_ids=self._collection_billing_contacts().ids,
+        ).create({})
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Preview collection message"),
+            "res_model": "mail.compose.message",
+            "res_id": composer.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    def _collection_billing_contacts(self):
+        """Billing contacts (children of type invoice) of the debtor, else the debtor itself."""
+        self.ensure_one()
+        contacts = self.partner_id.child_ids.filtered(lambda p: p.type == "invoice" and p.active)
+        return contacts or self.partner_id
+
+    def _collection_stage_template(self):
+        self.ensure_one()
+        return self.stage_id.mail_template_id
+
+    def _collection_overdue_moves(self):
+        """Open invoices of the case, worst first (for messages and letters)."""
+        self.ensure_one()
+        return self.move_ids.filtered(lambda m: m.collection_stage_id).sorted(
+            lambda m: (-m.collection_days_overdue, m.id))
+
+    def _collection_paused_case_ids(self):
+        """Cases whose strategy is paused by something else than a promise (payment plans extend this)."""
+        return []

@@ -35,3 +35,21 @@ class CollectionLegalRecord(models.Model):
         "(stage_history_id) WHERE stage_history_id IS NOT NULL",
         "A stage entry opens one legal record only.",
     )
+
+    def _open_for_entries(self, entries):
+        """Open one legal record per stage entry (unique key) with a task for the collector."""
+        existing = set(self.search([("stage_history_id", "in", entries.ids)]).stage_history_id.ids)
+        todo = entries.filtered(lambda h: h.id not in existing)
+        if not todo:
+            return self.browse()
+        records = self.with_context(tracking_disable=True, mail_create_nolog=True).create([{
+            "name": self.env._("Legal %(case)s", case=entry.case_id.name),
+            "case_id": entry.case_id.id,
+            "stage_history_id": entry.id,
+            "amount_claimed": entry.case_id.amount_overdue,
+        } for entry in todo])
+        today = fields.Date.context_today(self)
+        self.env["collection.engine"]._schedule_activities(
+            records.case_id, self.env.ref("mail.mail_activity_data_todo"),
+            self.env._("Prepare the legal file and assign a lawyer"), today)
+        return records

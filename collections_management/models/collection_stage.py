@@ -39,6 +39,10 @@ class CollectionStage(models.Model):
     fold = fields.Boolean("Folded in kanban")
     color = fields.Integer()
     description = fields.Text(translate=True)
+    mail_template_id = fields.Many2one(
+        "mail.template", "Email template", domain="[('model', '=', 'collection.case')]",
+        help="Combined message sent by email steps of this stage.",
+    )
     range_display = fields.Char("Days", compute="_compute_range_display")
 
     _code_company_uniq = models.Constraint(

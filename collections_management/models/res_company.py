@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 
 # (code, sequence, day_from, day_to, open_ended, is_legal, credit_hold, fold)
 DEFAULT_STAGES = [
@@ -27,6 +27,10 @@ class ResCompany(models.Model):
         "Collection working days",
         default="0,1,2,3,4",
         help="Weekdays (0 = Monday) on which collector activities may fall due.",
+    )
+    collection_strategy_id = fields.Many2one(
+        "collection.strategy", "Default collection strategy",
+        help="Strategy of cases whose segment has none.",
     )
     collection_block_held_invoices = fields.Boolean(
         "Block invoices for customers on credit hold",
@@ -67,4 +71,45 @@ class ResCompany(models.Model):
                     "credit_hold": hold,
                     "fold": fold,
                 })
-        return Stage.create(vals_list)
+        stages = Stage.create(vals_list)
+        for company in self.filtered(lambda c: c.id not in have):
+            company._collection_create_default_strategy()
+        return stages
+
+    def _collection_create_default_strategy(self):
+        """A sensible strategy for the default stages, so the suite works on install."""
+        self.ensure_one()
+        ref = self.env.ref
+        stages = {s.code: s for s in self.env["collection.stage"].sudo().search([("company_id", "=", self.id)])}
+        for code, xmlid in (("preventive", "collections_management.mail_template_collection_preventive"),
+                            ("administrative", "collections_management.mail_template_collection_administrative"),
+                            ("extrajudicial", "collections_management.mail_template_collection_extrajudicial"),
+                            ("judicial", "collections_management.mail_template_collection_judicial")):
+            template = ref(xmlid, raise_if_not_found=False)
+            if template and code in stages and not stages[code].mail_template_id:
+                stages[code].mail_template_id = template
+        if set(stages) < {"preventive", "administrative", "extrajudicial", "judicial"}:
+            return self.env["collection.strategy"]
+        sms = ref("collections_management.sms_template_collection_reminder", raise_if_not_found=False)
+        _ = self.env._
+        steps = [
+            ("preventive", 2, "email", _("Friendly reminder before the due date")),
+            ("administrative", 0, "email", _("Overdue notice")),
+            ("administrative", 5, "sms", _("SMS reminder")),
+            ("administrative", 10, "call", _("Call the customer")),
+            ("extrajudicial", 0, "email", _("Formal notice")),
+            ("extrajudicial", 0, "letter", _("Formal letter")),
+            ("extrajudicial", 7, "call", _("Negotiation call")),
+            ("extrajudicial", 21, "visit", _("Visit the customer")),
+            ("judicial", 0, "legal", _("Hand over to legal")),
+        ]
+        strategy = self.env["collection.strategy"].sudo().create({
+            "name": _("Standard collection"),
+            "company_id": self.id,
+            "step_ids": [Command.create({
+                "name": name, "stage_id": stages[code].id, "day_offset": offset, "channel": channel,
+                "sequence": index, "sms_template_id": sms.id if channel == "sms" and sms else False,
+            }) for index, (code, offset, channel, name) in enumerate(steps) if channel != "sms" or sms],
+        })
+        self.sudo().collection_strategy_id = strategy
+        return strategy

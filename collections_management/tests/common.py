@@ -1,3 +1,6 @@
+from datetime import date, timedelta
+
+from odoo import Command
 from odoo.tests import new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
@@ -34,6 +37,39 @@ class CollectionsCommon(AccountTestInvoicingCommon):
             groups="collections_management.collections_management_group_manager",
             company_id=cls.company.id, company_ids=[cls.company.id],
         )
+
+    TODAY = date(2026, 3, 16)  # a Monday
+
+    def _invoice(self, partner, days_overdue, amount, post=True, company=None, currency=None, **kwargs):
+        """A posted customer invoice due ``days_overdue`` days before TODAY (immediate term)."""
+        due = self.TODAY - timedelta(days=days_overdue)
+        company = company or self.company
+        move = self.env["account.move"].with_company(company).create({
+            "move_type": "out_invoice",
+            "partner_id": partner.id,
+            "company_id": company.id,
+            "invoice_date": due,
+            "invoice_date_due": due,
+            "currency_id": (currency or company.currency_id).id,
+            "invoice_line_ids": [Command.create({
+                "product_id": self.product_a.id, "quantity": 1, "price_unit": amount, "tax_ids": [],
+            })],
+            **kwargs,
+        })
+        # an explicit due date without payment term: the receivable line falls due on it
+        move.invoice_payment_term_id = False
+        move.invoice_date_due = due
+        if post:
+            move.action_post()
+        return move
+
+    def _run(self, today=None, **kwargs):
+        return self.env["collection.engine"]._run(today=today or self.TODAY, **kwargs)
+
+    def _case(self, partner, company=None):
+        return self.env["collection.case"].search([
+            ("partner_id", "=", partner.commercial_partner_id.id),
+            ("company_id", "=", (company or self.company).id), ("state", "=", "open")])
 
     def assertMenuReachable(self, user, xmlid, reachable=True):
         """A menu shows in the UI only when it and all its ancestors are visible."""

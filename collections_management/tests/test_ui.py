@@ -30,3 +30,10 @@ class TestCollectionsUi(HttpCase):
              "kwargs": {"fields": ["partner_id"]}},
         )
         self.assertEqual([row["id"] for row in mine], [self.case.id])
+
+    def test_letter_renders_as_pdf(self):
+        report = self.env.ref("collections_management.collection_case_letter_report")
+        pdf, report_type = report.with_context(force_report_rendering=True)._render_qweb_pdf(
+            report.report_name, self.case.ids)
+        self.assertEqual(report_type, "pdf")
+        self.assertEqual(pdf[:5], b"%PDF-")

@@ -1,0 +1,581 @@
+import json
+import logging
+import math
+from collections import defaultdict
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 2000
+CURSOR_PARAM = "collections_management.engine_cursor"
+
+
+class _DryRunRollback(Exception):
+    """Raised inside the savepoint of a dry run so that nothing it did stays."""
+
+
+class CollectionEngine(models.AbstractModel):
+    """The daily collections run, one method per pipeline step.
+
+    Select debtors -> measure their open receivable lines (one SQL per batch)
+    -> write what changed (invoices, cases, stage history) -> stage effects
+    (legal record, credit hold) -> promises -> segment + score -> assign ->
+    claim due steps (unique rows) -> act on channels.
+
+    Days are ``today - date_maturity`` per receivable line (installment aware).
+    A stage is looked up with the company's grace days taken off positive days:
+    within the grace period a line still counts as due today (day 0).
+    """
+
+    _name = "collection.engine"
+    _description = "Collections Engine"
+
+    # ------------------------------------------------------------------ entry points
+    @api.model
+    def _cron_run(self):
+        """Daily cron: resumable batches of debtors, committed one by one."""
+        self = self.sudo()  # noqa: PLW0642 - the cron acts for every company and collector
+        in_cron = bool(self.env.context.get("ir_cron_progress_id"))
+        today = fields.Date.context_today(self)
+        params = self.env["ir.config_parameter"].sudo()
+        day, _sep, last = (params.get_param(CURSOR_PARAM) or "").partition(":")
+        if day != str(today):
+            last = "0"
+        if last == "done":
+            if in_cron:
+                self.env["ir.cron"]._commit_progress(0, remaining=0)
+            return
+        debtors = [pid for pid in self._select_debtors(today) if pid > int(last)]
+        summary = self._empty_summary()
+        while debtors:
+            batch, debtors = debtors[:BATCH_SIZE], debtors[BATCH_SIZE:]
+            self._process_batch(batch, today, summary)
+            params.set_param(CURSOR_PARAM, f"{today}:{batch[-1] if debtors else 'done'}")
+            if in_cron:
+                time_left = self.env["ir.cron"]._commit_progress(len(batch), remaining=len(debtors))
+                if debtors and time_left <= 0:
+                    break
+        if not debtors:
+            params.set_param(CURSOR_PARAM, f"{today}:done")
+        _logger.info("collections engine: %s", summary)
+        return summary
+
+    @api.model
+    def _run(self, company_ids=None, dry_run=False, today=None):
+        """Run the whole pipeline now, in the current transaction.
+
+        :param company_ids: restrict to these companies (default: all)
+        :param dry_run: compute everything inside a savepoint, roll it back and
+            return what would have happened (``summary['details']``)
+        :return: summary dict with counters and, for a dry run, details
+        """
+        today = today or fields.Date.context_today(self)
+        engine = self.sudo()  # a system run: it writes history, executions and activities for everyone
+        summary = self._empty_summary()
+        summary["dry_run"] = dry_run
+        debtors = engine._select_debtors(today, company_ids)
+
+        def work():
+            for start in range(0, len(debtors), BATCH_SIZE):
+                engine._process_batch(debtors[start:start + BATCH_SIZE], today, summary,
+                                    company_ids=company_ids, dry_run=dry_run)
+
+        if not dry_run:
+            work()
+            return summary
+        try:
+            with self.env.cr.savepoint():
+                work()
+                self.env.flush_all()
+                raise _DryRunRollback
+        except _DryRunRollback:
+            pass
+        self.env.invalidate_all()
+        return summary
+
+    @api.model
+    def _empty_summary(self):
+        return {
+            "debtors": 0, "cases_opened": 0, "cases_closed": 0, "stage_changes": 0,
+            "invoices_updated": 0, "executions_done": 0, "executions_failed": 0,
+            "promises_kept": 0, "promises_broken": 0, "legal_records": 0, "details": [],
+        }
+
+    # ------------------------------------------------------------------ 1. select
+    @api.model
+    def _select_debtors(self, today, company_ids=None):
+        """Commercial partners with open receivables within the stage horizon, or an open case."""
+        self.env.flush_all()
+        company_filter = SQL("AND l.company_id = ANY(%s)", list(company_ids)) if company_ids else SQL()
+        case_filter = SQL("AND company_id = ANY(%s)", list(company_ids)) if company_ids else SQL()
+        self.env.cr.execute(SQL(
+            """
+            SELECT partner_id FROM (
+                SELECT m.commercial_partner_id AS partner_id
+                  FROM account_move_line l
+                  JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
+                  JOIN account_move m ON m.id = l.move_id
+                  JOIN (SELECT company_id, MIN(day_from) AS first_day
+                          FROM collection_stage WHERE active GROUP BY company_id) h
+                    ON h.company_id = l.company_id
+                 WHERE l.parent_state = 'posted' AND l.amount_residual > 0
+                   AND l.date_maturity <= %(today)s::date - h.first_day
+                   %(company_filter)s
+                UNION
+                SELECT partner_id FROM collection_case WHERE state = 'open' %(case_filter)s
+            ) debtors
+            WHERE partner_id IS NOT NULL
+            ORDER BY partner_id
+            """,
+            today=today, company_filter=company_filter, case_filter=case_filter,
+        ))
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    # ------------------------------------------------------------------ batch
+    def _process_batch(self, partner_ids, today, summary, company_ids=None, dry_run=False):
+        summary["debtors"] += len(partner_ids)
+        measures = self._measure(partner_ids, today, company_ids)
+        case_ids = self._write_cases(partner_ids, measures, today, summary, company_ids, dry_run)
+        self.env.invalidate_all()
+        cases = self.env["collection.case"].browse(case_ids)
+        locked = cases.try_lock_for_update() if cases else cases
+        if dry_run:
+            locked = cases
+        self._check_promises(locked, today, summary)
+        behaviour = self._payment_behaviour(locked.partner_id.ids, today)
+        self._segment_and_score(locked, behaviour)
+        self._assign(locked)
+        executions = self._claim_steps(locked, today, summary, dry_run)
+        if not dry_run:
+            self.env["collection.step.execution"]._execute(executions, summary)
+        self.env.flush_all()
+
+    # ------------------------------------------------------------------ 2. measure
+    def _measure(self, partner_ids, today, company_ids=None):
+        """One SQL over the batch's open receivable lines; aggregated per invoice and per debtor."""
+        company_filter = SQL("AND l.company_id = ANY(%s)", list(company_ids)) if company_ids else SQL()
+        self.env.cr.execute(SQL(
+            """
+            SELECT l.move_id, m.commercial_partner_id, l.company_id, l.amount_residual, l.date_maturity,
+                   (%(today)s::date - l.date_maturity) AS days,
+                   (COALESCE(m.collection_excluded, FALSE) OR COALESCE(m.collection_disputed, FALSE)
+                    OR COALESCE(p.collection_excluded, FALSE)) AS skip,
+                   s.id AS stage_id, s.day_from
+              FROM account_move_line l
+              JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
+              JOIN account_move m ON m.id = l.move_id
+              JOIN res_partner p ON p.id = m.commercial_partner_id
+              JOIN res_company c ON c.id = l.company_id
+         LEFT JOIN collection_stage s
+                ON s.company_id = l.company_id AND s.active AND l.amount_residual > 0
+               AND (CASE WHEN %(today)s::date - l.date_maturity > 0
+                         THEN GREATEST(%(today)s::date - l.date_maturity - COALESCE(c.collection_grace_days, 0), 0)
+                         ELSE %(today)s::date - l.date_maturity END) >= s.day_from
+               AND (s.open_ended OR
+                    (CASE WHEN %(today)s::date - l.date_maturity > 0
+                          THEN GREATEST(%(today)s::date - l.date_maturity - COALESCE(c.collection_grace_days, 0), 0)
+                          ELSE %(today)s::date - l.date_maturity END) <= s.day_to)
+             WHERE l.parent_state = 'posted' AND l.amount_residual != 0
+               AND m.commercial_partner_id = ANY(%(partners)s)
+               %(company_filter)s
+            """,
+            today=today, partners=list(partner_ids), company_filter=company_filter,
+        ))
+        moves = {}
+        debtors = defaultdict(lambda: {
+            "amount_due": 0.0, "amount_credit": 0.0, "amount_overdue": 0.0, "oldest_due_date": None,
+            "days_overdue": None, "stage": None, "stage_from": None, "any_stage": False, "move_ids": set(),
+        })
+        for move_id, partner_id, company_id, residual, maturity, days, skip, stage_id, day_from in self.env.cr.fetchall():
+            debtor = debtors[(partner_id, company_id)]
+            debtor["amount_due"] += residual
+            if residual < 0:
+                debtor["amount_credit"] -= residual
+                continue
+            debtor["move_ids"].add(move_id)
+            move = moves.setdefault(move_id, {"days": days, "stage": stage_id, "stage_from": day_from})
+            if days > move["days"]:
+                move["days"] = days
+            if stage_id and (move["stage_from"] is None or day_from > move["stage_from"]):
+                move.update(stage=stage_id, stage_from=day_from)
+            if days > 0:
+                debtor["amount_overdue"] += residual
+                if debtor["oldest_due_date"] is None or maturity < debtor["oldest_due_date"]:
+                    debtor["oldest_due_date"] = maturity
+            if debtor["days_overdue"] is None or days > debtor["days_overdue"]:
+                debtor["days_overdue"] = days
+            if stage_id:
+                debtor["any_stage"] = True
+                if not skip and (debtor["stage_from"] is None or day_from > debtor["stage_from"]):
+                    debtor["stage"], debtor["stage_from"] = stage_id, day_from
+        return {"moves": moves, "debtors": debtors}
+
+    # ------------------------------------------------------------------ 3. write what changed
+    def _write_cases(self, partner_ids, measures, today, summary, company_ids, dry_run):
+        cr = self.env.cr
+        Case = self.env["collection.case"].with_context(tracking_disable=True, mail_create_nolog=True,
+                                                         mail_notrack=True)
+        company_filter = SQL("AND company_id = ANY(%s)", list(company_ids)) if company_ids else SQL()
+        cr.execute(SQL(
+            "SELECT id, partner_id, company_id, stage_id FROM collection_case"
+            " WHERE state = 'open' AND partner_id = ANY(%s) %s",
+            list(partner_ids), company_filter,
+        ))
+        existing = {(p, c): (cid, stage) for cid, p, c, stage in cr.fetchall()}
+        wanted = {key: d for key, d in measures["debtors"].items() if d["any_stage"]}
+
+        # new cases, in one batched create
+        new_keys = [key for key in wanted if key not in existing]
+        if new_keys:
+            new_cases = Case.create([{"partner_id": p, "company_id": c} for p, c in new_keys])
+            for key, case in zip(new_keys, new_cases):
+                existing[key] = (case.id, None)
+                summary["details"].append(("open", case.partner_id.display_name, case.name))
+            summary["cases_opened"] += len(new_keys)
+            self.env.flush_all()
+
+        # update amounts, dates and stage where they differ
+        values, stage_changes = [], []
+        for key, d in wanted.items():
+            case_id, old_stage = existing[key]
+            values.append(SQL("(%s, %s, %s, %s, %s::date, %s, %s, %s)",
+                              case_id, d["amount_due"], d["amount_credit"], d["amount_overdue"],
+                              d["oldest_due_date"], d["days_overdue"] or 0, len(d["move_ids"]), d["stage"]))
+            if old_stage != d["stage"]:
+                stage_changes.append((case_id, old_stage, d["stage"]))
+        if values:
+            cr.execute(SQL(
+                """
+                UPDATE collection_case c
+                   SET amount_due = v.due, amount_credit = v.credit, amount_overdue = v.overdue,
+                       oldest_due_date = v.oldest, days_overdue = v.days, invoice_count = v.cnt,
+                       stage_id = v.stage::int, write_date = now() AT TIME ZONE 'UTC', write_uid = %(uid)s
+                  FROM (VALUES %(values)s) AS v(id, due, credit, overdue, oldest, days, cnt, stage)
+                 WHERE c.id = v.id
+                   AND (c.amount_due IS DISTINCT FROM v.due::numeric OR c.amount_credit IS DISTINCT FROM v.credit::numeric
+                        OR c.amount_overdue IS DISTINCT FROM v.overdue::numeric
+                        OR c.oldest_due_date IS DISTINCT FROM v.oldest OR c.days_overdue IS DISTINCT FROM v.days
+                        OR c.invoice_count IS DISTINCT FROM v.cnt OR c.stage_id IS DISTINCT FROM v.stage::int)
+                """,
+                uid=self.env.uid, values=SQL(", ").join(values),
+            ))
+
+            self.env["collection.case"].invalidate_model()
+
+        # close cases with nothing left in collections
+        to_close = [(cid, stage) for key, (cid, stage) in existing.items() if key not in wanted]
+        if to_close:
+            cr.execute(SQL(
+                """
+                UPDATE collection_case
+                   SET state = 'closed', closed_date = %s, amount_overdue = 0, days_overdue = 0,
+                       invoice_count = 0, stage_id = NULL, write_date = now() AT TIME ZONE 'UTC'
+                 WHERE id = ANY(%s)
+                """, today, [cid for cid, _stage in to_close]))
+            self.env["collection.case"].invalidate_model()
+            stage_changes += [(cid, stage, None) for cid, stage in to_close]
+            summary["cases_closed"] += len(to_close)
+            summary["details"] += [("close", cid, "") for cid, _s in to_close]
+
+        # stage history: one row per real change; it is the stage entry steps are keyed on
+        if stage_changes:
+            History = self.env["collection.case.stage.history"]
+            reason_open = self.env._("Daily run: oldest actionable line reached this stage")
+            reason_close = self.env._("Daily run: nothing left overdue")
+            rows = History.create([{
+                "case_id": cid, "stage_from_id": old, "stage_to_id": new,
+                "date": fields.Datetime.now(), "user_id": self.env.uid,
+                "reason": reason_open if new else reason_close,
+            } for cid, old, new in stage_changes])
+            self.env.flush_all()
+            cr.execute(SQL(
+                """
+                UPDATE collection_case c SET stage_history_id = v.hid, stage_date = %s
+                  FROM (VALUES %s) AS v(cid, hid) WHERE c.id = v.cid
+                """, today, SQL(", ").join(SQL("(%s, %s)", row.case_id.id, row.id) for row in rows)))
+            summary["stage_changes"] += len(rows)
+            summary["details"] += [("stage", cid, new) for cid, _old, new in stage_changes]
+            self._apply_stage_effects(rows.filtered("stage_to_id"), today, summary)
+
+        # invoices: worst open line's stage and days, and their case
+        case_by_key = {key: cid for key, (cid, _stage) in existing.items() if key in wanted}
+        move_values = []
+        for key, d in wanted.items():
+            for move_id in d["move_ids"]:
+                move = measures["moves"][move_id]
+                move_values.append(SQL("(%s, %s, %s, %s)", move_id, move["stage"], move["days"], case_by_key[key]))
+        if move_values:
+            cr.execute(SQL(
+                """
+                UPDATE account_move m
+                   SET collection_stage_id = v.stage::int, collection_days_overdue = v.days, collection_case_id = v.cid
+                  FROM (VALUES %s) AS v(id, stage, days, cid)
+                 WHERE m.id = v.id
+                   AND (m.collection_stage_id IS DISTINCT FROM v.stage::int
+                        OR m.collection_days_overdue IS DISTINCT FROM v.days
+                        OR m.collection_case_id IS DISTINCT FROM v.cid)
+                """, SQL(", ").join(move_values)))
+            summary["invoices_updated"] += cr.rowcount
+        open_moves = [mid for d in wanted.values() for mid in d["move_ids"]]
+        cr.execute(SQL(
+            """
+            UPDATE account_move
+               SET collection_stage_id = NULL, collection_days_overdue = NULL
+             WHERE commercial_partner_id = ANY(%s) AND collection_stage_id IS NOT NULL
+               AND NOT (id = ANY(%s)) %s
+            """, list(partner_ids), open_moves, company_filter))
+        summary["invoices_updated"] += cr.rowcount
+        return list(case_by_key.values())
+
+    def _apply_stage_effects(self, entries, today, summary):
+        """Entering a legal stage opens a legal record; a credit-hold stage flags the debtor."""
+        legal = entries.filtered(lambda h: h.stage_to_id.is_legal)
+        if legal:
+            records = self.env["collection.legal.record"]._open_for_entries(legal)
+            summary["legal_records"] += len(records)
+        held = entries.filtered(lambda h: h.stage_to_id.credit_hold).case_id.partner_id
+        if held:
+            self.env.cr.execute(SQL(
+                """
+                UPDATE res_partner SET collection_credit_hold = TRUE, collection_credit_hold_date = %s
+                 WHERE id = ANY(%s) AND collection_credit_hold IS NOT TRUE
+                """, today, held.ids))
+            self.env["res.partner"].invalidate_model(["collection_credit_hold", "collection_credit_hold_date"])
+
+    # ------------------------------------------------------------------ promises
+    def _check_promises(self, cases, today, summary):
+        """Kept or broken from payments reconciled with the debtor's receivables since the promise."""
+        promises = self.env["collection.promise"].search([("case_id", "in", cases.ids), ("state", "=", "open")])
+        if not promises:
+            return
+        self.env.cr.execute(SQL(
+            """
+            SELECT pr.id, COALESCE(SUM(apr.amount), 0)
+              FROM collection_promise pr
+              JOIN collection_case cc ON cc.id = pr.case_id
+              LEFT JOIN account_move_line dl
+                ON dl.partner_id = cc.partner_id AND dl.company_id = cc.company_id
+               AND dl.account_id IN (SELECT id FROM account_account WHERE account_type = 'asset_receivable')
+              LEFT JOIN account_partial_reconcile apr
+                ON apr.debit_move_id = dl.id AND apr.max_date >= pr.create_date_only
+               AND apr.max_date <= %s
+             WHERE pr.id = ANY(%s)
+             GROUP BY pr.id
+            """, today, promises.ids))
+        paid = dict(self.env.cr.fetchall())
+        kept, broken = self.env["collection.promise"], self.env["collection.promise"]
+        for promise in promises:
+            amount_paid = paid.get(promise.id, 0.0)
+            if promise.currency_id.compare_amounts(promise.amount_paid, amount_paid):
+                promise.amount_paid = amount_paid
+            if promise.currency_id.compare_amounts(amount_paid, promise.amount) >= 0:
+                kept |= promise
+            elif promise.date < today:
+                broken |= promise
+        kept.write({"state": "kept"})
+        broken.write({"state": "broken"})
+        summary["promises_kept"] += len(kept)
+        summary["promises_broken"] += len(broken)
+        if broken:
+            self._schedule_activities(
+                broken.case_id, self.env.ref("mail.mail_activity_data_call"),
+                self.env._("Promise to pay broken: call the customer"), today,
+            )
+
+    # ------------------------------------------------------------------ 4. segment and score
+    def _payment_behaviour(self, partner_ids, today):
+        """Per debtor over the last 12 months: average days late, share paid late, broken promises, risk."""
+        if not partner_ids:
+            return {}
+        self.env.cr.execute(SQL(
+            """
+            SELECT dl.partner_id,
+                   AVG(GREATEST(apr.max_date - dl.date_maturity, 0)),
+                   AVG(CASE WHEN apr.max_date > dl.date_maturity THEN 1.0 ELSE 0.0 END)
+              FROM account_partial_reconcile apr
+              JOIN account_move_line dl ON dl.id = apr.debit_move_id
+              JOIN account_account a ON a.id = dl.account_id AND a.account_type = 'asset_receivable'
+             WHERE dl.partner_id = ANY(%s) AND apr.max_date >= %s AND dl.date_maturity IS NOT NULL
+             GROUP BY dl.partner_id
+            """, list(partner_ids), today - timedelta(days=365)))
+        result = defaultdict(lambda: {"avg_days_late": 0.0, "late_share": 0.0, "broken_promises": 0, "risk": 0.0})
+        for partner_id, avg_late, share in self.env.cr.fetchall():
+            result[partner_id].update(avg_days_late=float(avg_late or 0), late_share=float(share or 0))
+        for partner, count in self.env["collection.promise"]._read_group(
+            [("partner_id", "in", list(partner_ids)), ("state", "=", "broken"),
+             ("date", ">=", today - timedelta(days=365))], ["partner_id"], ["__count"],
+        ):
+            result[partner.id]["broken_promises"] = count
+        for values in result.values():
+            values["risk"] = round(
+                min(100.0, values["late_share"] * 50 + min(values["avg_days_late"], 60) / 60 * 30
+                    + min(values["broken_promises"], 2) * 10), 1)
+        return result
+
+    def _segment_and_score(self, cases, behaviour):
+        if not cases:
+            return
+        segments = self.env["collection.segment"].search([("company_id", "in", cases.company_id.ids)])
+        segment_of, reason_of = {}, {}
+        for company in cases.company_id:
+            remaining = cases.filtered(lambda c, company=company: c.company_id == company)
+            for segment in segments.filtered(lambda s, company=company: s.company_id == company):
+                if not remaining:
+                    break
+                matched = segment._match_cases(remaining, behaviour)
+                for case_id, reason in matched.items():
+                    segment_of[case_id], reason_of[case_id] = segment.id, reason
+                remaining = remaining.filtered(lambda c, matched=matched: c.id not in matched)
+        values = []
+        for case in cases:
+            b = behaviour.get(case.partner_id.id) or {"risk": 0.0, "broken_promises": 0}
+            parts = {
+                "amount": round(min(40.0, 10 * math.log10(1 + max(case.amount_overdue, 0.0))), 1),
+                "days": round(min(30.0, max(case.days_overdue, 0) / 3), 1),
+                "risk": round(b["risk"] * 0.2, 1),
+                "broken_promises": min(b["broken_promises"], 2) * 10.0,
+            }
+            score = round(sum(parts.values()), 1)
+            values.append(SQL("(%s, %s, %s, %s, %s::jsonb)", case.id, segment_of.get(case.id),
+                              reason_of.get(case.id), score, json.dumps(parts, sort_keys=True)))
+        self.env.cr.execute(SQL(
+            """
+            UPDATE collection_case c
+               SET segment_id = v.seg::int, segment_reason = v.reason, priority_score = v.score,
+                   priority_details = v.parts
+              FROM (VALUES %s) AS v(id, seg, reason, score, parts)
+             WHERE c.id = v.id
+               AND (c.segment_id IS DISTINCT FROM v.seg::int OR c.segment_reason IS DISTINCT FROM v.reason
+                    OR c.priority_score IS DISTINCT FROM v.score::float8
+                    OR c.priority_details::jsonb IS DISTINCT FROM v.parts)
+            """, SQL(", ").join(values)))
+        cases.invalidate_recordset(["segment_id", "segment_reason", "priority_score", "priority_details"])
+
+    # ------------------------------------------------------------------ 5. assign
+    def _assign(self, cases):
+        """Balance cases across their segment's collectors by open workload; manual choices stay."""
+        todo = cases.filtered(lambda c: not c.user_manual and c.segment_id.user_ids
+                              and c.user_id not in c.segment_id.user_ids)
+        if not todo:
+            return
+        team_users = todo.segment_id.user_ids
+        load = {user.id: [0, 0.0] for user in team_users}
+        for user, count, amount in self.env["collection.case"]._read_group(
+            [("state", "=", "open"), ("user_id", "in", team_users.ids)], ["user_id"],
+            ["__count", "amount_overdue:sum"],
+        ):
+            load[user.id] = [count, amount or 0.0]
+        mean_amount = (sum(todo.mapped("amount_overdue")) / len(todo)) or 1.0
+        by_user = defaultdict(list)
+        for case in todo.sorted(lambda c: -c.amount_overdue):
+            team = case.segment_id.user_ids.ids
+            user_id = min(team, key=lambda u: (load[u][0] + load[u][1] / mean_amount, u))
+            load[user_id][0] += 1
+            load[user_id][1] += case.amount_overdue
+            by_user[user_id].append(case.id)
+        for user_id, case_ids in by_user.items():
+            self.env["collection.case"].browse(case_ids).with_context(collection_engine_assign=True).write(
+                {"user_id": user_id})
+
+    # ------------------------------------------------------------------ 6. claim due steps
+    def _claim_steps(self, cases, today, summary, dry_run):
+        """Insert one execution per due (case, stage entry, step); return only the rows this run inserted."""
+        Execution = self.env["collection.step.execution"]
+        actionable = cases.filtered(lambda c: c.state == "open" and c.stage_id and c.stage_history_id)
+        if not actionable:
+            return Execution
+        paused = set(self.env["collection.promise"].search(
+            [("case_id", "in", actionable.ids), ("state", "=", "open"), ("date", ">=", today)]).case_id.ids)
+        plan_paused = set(actionable._collection_paused_case_ids())
+        default_strategy = {c.id: c.collection_strategy_id for c in actionable.company_id}
+        candidates, next_action = [], {}
+        for case in actionable:
+            strategy = case.segment_id.strategy_id or default_strategy.get(case.company_id.id)
+            if not strategy:
+                continue
+            minimum = case.company_id.collection_min_amount
+            threshold = case.amount_overdue if case.stage_id.day_from > 0 else case.amount_due
+            days_in_stage = (today - (case.stage_date or today)).days
+            for step in strategy.step_ids:
+                if step.stage_id != case.stage_id or (step.segment_id and step.segment_id != case.segment_id):
+                    continue
+                due_on = (case.stage_date or today) + timedelta(days=step.day_offset)
+                if step.day_offset > days_in_stage:
+                    next_action[case.id] = min(next_action.get(case.id, due_on), due_on)
+                    continue
+                if case.id in paused or case.id in plan_paused or (minimum and threshold < minimum):
+                    continue
+                candidates.append((case, step))
+        self._write_next_action(actionable, next_action, paused, today)
+        retry = Execution.search([("case_id", "in", actionable.ids), ("state", "in", ("pending", "failed"))])
+        retry = retry.filtered(lambda e: e.state == "pending" or e.retry_count < 3)
+        if not candidates:
+            return retry
+        now = fields.Datetime.now()
+        self.env.cr.execute(SQL(
+            """
+            INSERT INTO collection_step_execution
+                   (case_id, stage_history_id, step_id, channel, state, retry_count, partner_id, company_id,
+                    create_uid, create_date, write_uid, write_date)
+            SELECT v.case_id, v.hid, v.step_id, v.channel, 'pending', 0, v.partner_id, v.company_id,
+                   %(uid)s, %(now)s, %(uid)s, %(now)s
+              FROM (VALUES %(values)s) AS v(case_id, hid, step_id, channel, partner_id, company_id)
+            ON CONFLICT (case_id, stage_history_id, step_id) DO NOTHING
+            RETURNING id
+            """,
+            uid=self.env.uid, now=now,
+            values=SQL(", ").join(
+                SQL("(%s, %s, %s, %s, %s, %s)", case.id, case.stage_history_id.id, step.id, step.channel,
+                    case.partner_id.id, case.company_id.id)
+                for case, step in candidates),
+        ))
+        claimed = Execution.browse([row[0] for row in self.env.cr.fetchall()])
+        if dry_run:
+            summary["details"] += [("step", e.case_id.partner_id.display_name,
+                                    f"{e.step_id.name} ({e.channel})") for e in claimed]
+            summary["executions_done"] += len(claimed)
+        return claimed | retry
+
+    def _write_next_action(self, cases, next_action, paused, today):
+        promise_dates = {}
+        for case, date in self.env["collection.promise"]._read_group(
+            [("case_id", "in", list(paused)), ("state", "=", "open")], ["case_id"], ["date:min"],
+        ):
+            promise_dates[case.id] = date
+        values = []
+        for case in cases:
+            dates = [d for d in (next_action.get(case.id), promise_dates.get(case.id)) if d]
+            values.append(SQL("(%s, %s::date)", case.id, min(dates) if dates else None))
+        self.env.cr.execute(SQL(
+            """
+            UPDATE collection_case c SET next_action_date = v.d
+              FROM (VALUES %s) AS v(id, d)
+             WHERE c.id = v.id AND c.next_action_date IS DISTINCT FROM v.d
+            """, SQL(", ").join(values)))
+        cases.invalidate_recordset(["next_action_date"])
+
+    # ------------------------------------------------------------------ helpers used by channels
+    def _next_working_day(self, company, day):
+        allowed = {int(d) for d in (company.collection_working_days or "0,1,2,3,4").split(",") if d.strip().isdigit()}
+        if not allowed:
+            return day
+        while day.weekday() not in allowed:
+            day += timedelta(days=1)
+        return day
+
+    def _schedule_activities(self, cases, activity_type, summary_text, today, note=None):
+        """One activity per case for its collector (or the running user), due on a working day."""
+        activity_type = activity_type or self.env.ref("mail.mail_activity_data_todo")
+        model_id = self.env["ir.model"]._get_id("collection.case")
+        return self.env["mail.activity"].create([{
+            "res_model_id": model_id,
+            "res_id": case.id,
+            "activity_type_id": activity_type.id,
+            "summary": summary_text,
+            "note": note or False,
+            "user_id": (case.user_id or self.env.user).id,
+            "date_deadline": self._next_working_day(case.company_id, today),
+        } for case in cases])

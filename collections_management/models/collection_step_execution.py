@@ -1,0 +1,171 @@
+import logging
+
+from odoo import fields, models
+
+_logger = logging.getLogger(__name__)
+
+from .collection_strategy_step import CHANNELS
+
+MAX_RETRIES = 3
+
+
+class CollectionStepExecution(models.Model):
+    """A strategy step claimed for a case's stage entry: the unique side-effect key.
+
+    Rows are inserted with ``ON CONFLICT DO NOTHING`` so that two runs, or two
+    workers, can never act twice on the same (case, stage entry, step).
+    """
+
+    _name = "collection.step.execution"
+    _description = "Collection Step Execution"
+    _order = "id desc"
+
+    case_id = fields.Many2one("collection.case", required=True, index=True, ondelete="cascade", readonly=True)
+    partner_id = fields.Many2one(related="case_id.partner_id", store=True)
+    company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
+    user_id = fields.Many2one(related="case_id.user_id", string="Collector")
+    stage_history_id = fields.Many2one("collection.case.stage.history", "Stage entry", required=True,
+                                       ondelete="cascade", readonly=True)
+    stage_id = fields.Many2one(related="stage_history_id.stage_to_id", string="Stage")
+    step_id = fields.Many2one("collection.strategy.step", required=True, ondelete="cascade", readonly=True)
+    channel = fields.Selection(CHANNELS, required=True, readonly=True)
+    state = fields.Selection(
+        [("pending", "Pending"), ("done", "Done"), ("failed", "Failed"), ("skipped", "Skipped")],
+        default="pending", required=True, index=True, readonly=True,
+    )
+    error = fields.Text(readonly=True)
+    retry_count = fields.Integer(readonly=True)
+    date_done = fields.Datetime(readonly=True)
+    activity_id = fields.Many2one("mail.activity", readonly=True, ondelete="set null",
+                                  help="Call or visit scheduled for the collector; its outcome is logged on it.")
+    mail_message_id = fields.Many2one("mail.message", readonly=True, ondelete="set null")
+    attachment_id = fields.Many2one("ir.attachment", "Letter", readonly=True, ondelete="set null")
+    legal_record_id = fields.Many2one("collection.legal.record", readonly=True, ondelete="set null")
+    letter_printed = fields.Boolean(help="Letters are queued for printing until marked printed.")
+
+    _step_once_per_entry = models.Constraint(
+        "UNIQUE(case_id, stage_history_id, step_id)",
+        "A step runs once per case and stage entry.",
+    )
+
+    def action_retry(self):
+        """Managers: put failed executions back in the queue of the next run."""
+        self.filtered(lambda e: e.state == "failed").write({"state": "pending", "retry_count": 0})
+
+    def action_mark_printed(self):
+        self.filtered(lambda e: e.channel == "letter").write({"letter_printed": True})
+
+    # ------------------------------------------------------------------ acting on channels
+    def _execute(self, executions, summary=None):
+        """Act on claimed executions, channel by channel, in bulk.
+
+        Each channel is a method ``_collection_execute_<channel>(executions)``
+        returning ``{execution_id: error or None}``; an error marks the row
+        failed (retried by the next runs, up to MAX_RETRIES), never lost.
+        """
+        summary = summary if summary is not None else {}
+        for channel in set(executions.mapped("channel")):
+            batch = executions.filtered(lambda e, channel=channel: e.channel == channel)
+            method = getattr(self, f"_collection_execute_{channel}", None)
+            if method is None:
+                results = dict.fromkeys(batch.ids, self.env._("No handler is installed for channel %s.", channel))
+            else:
+                try:
+                    with self.env.cr.savepoint():
+                        results = method(batch)
+                except Exception as exc:  # noqa: BLE001 - a channel failure must not stop the run
+                    _logger.exception("collections: channel %s failed", channel)
+                    results = dict.fromkeys(batch.ids, str(exc))
+            done = batch.filtered(lambda e, results=results: not results.get(e.id))
+            failed = batch - done
+            done.write({"state": "done", "date_done": fields.Datetime.now(), "error": False})
+            for execution in failed:
+                execution.write({
+                    "state": "failed",
+                    "error": results[execution.id],
+                    "retry_count": execution.retry_count + 1,
+                })
+            summary["executions_done"] = summary.get("executions_done", 0) + len(done)
+            summary["executions_failed"] = summary.get("executions_failed", 0) + len(failed)
+
+    def _collection_execute_email(self, executions):
+        """One combined message per case, with the step's (or the stage's) template, to the billing contacts."""
+        results = {}
+        for execution in executions:
+            case = execution.case_id
+            template = execution.step_id.mail_template_id or case._collection_stage_template()
+            recipients = case._collection_billing_contacts()
+            missing = recipients.filtered(lambda p: not p.email)
+            if not template:
+                results[execution.id] = self.env._("No email template for stage %s.", case.stage_id.name)
+                continue
+            if not recipients or missing == recipients:
+                results[execution.id] = self.env._(
+                    "%(partner)s has no billing contact with an email address.", partner=case.partner_id.name)
+                continue
+            message = case.with_context(lang=case.partner_id.lang).message_post_with_source(
+                template,
+                partner_ids=(recipients - missing).ids,
+                subtype_xmlid="mail.mt_comment",
+                message_type="comment",
+            )
+            execution.mail_message_id = message[:1]
+            results[execution.id] = None
+        return results
+
+    def _collection_execute_sms(self, executions):
+        results = {}
+        for execution in executions:
+            case = execution.case_id
+            recipients = case._collection_billing_contacts().filtered("phone")
+            if not recipients:
+                results[execution.id] = self.env._(
+                    "%(partner)s has no billing contact with a phone number.", partner=case.partner_id.name)
+                continue
+            body = execution.step_id.sms_template_id._render_field("body", case.ids, compute_lang=True)[case.id]
+            message = case._message_sms(body, partner_ids=recipients.ids)
+            execution.mail_message_id = message[:1]
+            results[execution.id] = None
+        return results
+
+    def _collection_execute_letter(self, executions):
+        """Render the collection letter of each case into a PDF attached to the case, queued for printing."""
+        report = self.env.ref("collections_management.collection_case_letter_report")
+        results = {}
+        for execution in executions:
+            case = execution.case_id
+            pdf, _type = report._render_qweb_pdf(report.report_name, case.ids)
+            attachment = self.env["ir.attachment"].create({
+                "name": self.env._("Letter %(case)s %(stage)s.pdf", case=case.name, stage=case.stage_id.name),
+                "raw": pdf,
+                "res_model": "collection.case",
+                "res_id": case.id,
+                "mimetype": "application/pdf",
+            })
+            execution.attachment_id = attachment
+            results[execution.id] = None
+        return results
+
+    def _collection_execute_call(self, executions, default_type="mail.mail_activity_data_call"):
+        """A mail.activity per case for its collector, with the step's script as note."""
+        engine = self.env["collection.engine"]
+        today = fields.Date.context_today(self)
+        for step, group in executions.grouped("step_id").items():
+            activity_type = step.activity_type_id or self.env.ref(default_type)
+            created = engine._schedule_activities(group.case_id, activity_type, step.name, today, note=step.note)
+            by_case = {a.res_id: a for a in created}
+            for execution in group:
+                execution.activity_id = by_case.get(execution.case_id.id)
+        return dict.fromkeys(executions.ids)
+
+    def _collection_execute_visit(self, executions):
+        return self._collection_execute_call(executions, default_type="mail.mail_activity_data_meeting")
+
+    def _collection_execute_legal(self, executions):
+        """Hand the case to legal: a legal record for the stage entry (at most once) and a task."""
+        self.env["collection.legal.record"]._open_for_entries(executions.stage_history_id)
+        by_entry = {r.stage_history_id.id: r for r in self.env["collection.legal.record"].search(
+            [("stage_history_id", "in", executions.stage_history_id.ids)])}
+        for execution in executions:
+            execution.legal_record_id = by_entry.get(execution.stage_history_id.id)
+        return dict.fromkeys(executions.ids)

@@ -1,0 +1,56 @@
+from odoo import fields, models
+
+
+class CollectionRunWizard(models.TransientModel):
+    """Run the daily engine now, or preview it (dry run) without changing anything."""
+
+    _name = "collection.run.wizard"
+    _description = "Run the collections engine"
+
+    dry_run = fields.Boolean("Dry run (preview only)", default=True)
+    company_ids = fields.Many2many("res.company", string="Companies", default=lambda self: self.env.companies)
+    state = fields.Selection([("draft", "Draft"), ("done", "Done")], default="draft")
+    result = fields.Text(readonly=True)
+    line_ids = fields.One2many("collection.run.wizard.line", "wizard_id", readonly=True)
+
+    def action_run(self):
+        self.ensure_one()
+        summary = self.env["collection.engine"]._run(company_ids=self.company_ids.ids, dry_run=self.dry_run)
+        labels = {
+            "debtors": self.env._("Debtors examined"),
+            "cases_opened": self.env._("Cases opened"),
+            "cases_closed": self.env._("Cases closed"),
+            "stage_changes": self.env._("Stage changes"),
+            "invoices_updated": self.env._("Invoices updated"),
+            "executions_done": self.env._("Steps executed") if not self.dry_run else self.env._("Steps that would run"),
+            "executions_failed": self.env._("Steps failed"),
+            "promises_kept": self.env._("Promises kept"),
+            "promises_broken": self.env._("Promises broken"),
+            "legal_records": self.env._("Legal records opened"),
+        }
+        self.write({
+            "state": "done",
+            "result": "\n".join(f"{label}: {summary.get(key, 0)}" for key, label in labels.items()),
+            "line_ids": [fields.Command.clear()] + [
+                fields.Command.create({"kind": kind, "name": str(name), "info": str(info or "")})
+                for kind, name, info in summary["details"][:500]
+            ],
+        })
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+
+class CollectionRunWizardLine(models.TransientModel):
+    _name = "collection.run.wizard.line"
+    _description = "What a collections run did or would do"
+
+    wizard_id = fields.Many2one("collection.run.wizard", required=True, ondelete="cascade")
+    kind = fields.Selection([("open", "Case opened"), ("close", "Case closed"), ("stage", "Stage change"),
+                             ("step", "Step")], required=True)
+    name = fields.Char("Debtor / case")
+    info = fields.Char("Detail")
