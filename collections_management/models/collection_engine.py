@@ -49,9 +49,10 @@ class CollectionEngine(models.AbstractModel):
                 self.env["ir.cron"]._commit_progress(0, remaining=0)
             return
         debtors = [pid for pid in self._select_debtors(today) if pid > int(last)]
+        size = int(params.get_param("collections_management.engine_batch_size") or BATCH_SIZE)
         summary = self._empty_summary()
         while debtors:
-            batch, debtors = debtors[:BATCH_SIZE], debtors[BATCH_SIZE:]
+            batch, debtors = debtors[:size], debtors[size:]
             self._process_batch(batch, today, summary)
             params.set_param(CURSOR_PARAM, f"{today}:{batch[-1] if debtors else 'done'}")
             if in_cron:

@@ -2,3 +2,5 @@ from . import test_install
 from . import test_stage
 from . import test_ui
 from . import test_engine
+from . import test_segment
+from . import test_cron
