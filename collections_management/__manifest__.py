@@ -26,7 +26,7 @@
         "views/res_partner_views.xml",
         "views/collections_management_menus.xml",
     ],
-    "demo": [],
+    "demo": ["demo/collection_demo.xml"],
     "assets": {
         "web.assets_tests": [
             "collections_management/static/tests/tours/*.js",

@@ -13,6 +13,16 @@ BATCH_SIZE = 2000
 CURSOR_PARAM = "collections_management.engine_cursor"
 
 
+class _Discard(list):
+    """A list that keeps nothing (details of a real run are not collected)."""
+
+    def append(self, item):
+        pass
+
+    def __iadd__(self, other):
+        return self
+
+
 class _DryRunRollback(Exception):
     """Raised inside the savepoint of a dry run so that nothing it did stays."""
 
@@ -61,7 +71,7 @@ class CollectionEngine(models.AbstractModel):
                     break
         if not debtors:
             params.set_param(CURSOR_PARAM, f"{today}:done")
-        _logger.info("collections engine: %s", summary)
+        _logger.info("collections engine: %s", {k: v for k, v in summary.items() if k != "details"})
         return summary
 
     @api.model
@@ -123,7 +133,7 @@ class CollectionEngine(models.AbstractModel):
                           FROM collection_stage WHERE active GROUP BY company_id) h
                     ON h.company_id = l.company_id
                  WHERE l.parent_state = 'posted' AND l.amount_residual > 0
-                   AND l.date_maturity <= %(today)s::date - h.first_day
+                   AND COALESCE(l.date_maturity, l.date) <= %(today)s::date - h.first_day
                    %(company_filter)s
                 UNION
                 SELECT partner_id FROM collection_case WHERE state = 'open' %(case_filter)s
@@ -138,6 +148,8 @@ class CollectionEngine(models.AbstractModel):
     # ------------------------------------------------------------------ batch
     def _process_batch(self, partner_ids, today, summary, company_ids=None, dry_run=False):
         summary["debtors"] += len(partner_ids)
+        # details are for previews only: a real run keeps memory bounded by the batch
+        summary["details"] = summary["details"] if dry_run else _Discard()
         measures = self._measure(partner_ids, today, company_ids)
         case_ids = self._write_cases(partner_ids, measures, today, summary, company_ids, dry_run)
         self.env.invalidate_all()
@@ -160,8 +172,8 @@ class CollectionEngine(models.AbstractModel):
         company_filter = SQL("AND l.company_id = ANY(%s)", list(company_ids)) if company_ids else SQL()
         self.env.cr.execute(SQL(
             """
-            SELECT l.move_id, m.commercial_partner_id, l.company_id, l.amount_residual, l.date_maturity,
-                   (%(today)s::date - l.date_maturity) AS days,
+            SELECT l.move_id, m.commercial_partner_id, l.company_id, l.amount_residual, COALESCE(l.date_maturity, l.date),
+                   (%(today)s::date - COALESCE(l.date_maturity, l.date)) AS days,
                    (COALESCE(m.collection_excluded, FALSE) OR COALESCE(m.collection_disputed, FALSE)
                     OR COALESCE(p.collection_excluded, FALSE)) AS skip,
                    s.id AS stage_id, s.day_from
@@ -172,13 +184,13 @@ class CollectionEngine(models.AbstractModel):
               JOIN res_company c ON c.id = l.company_id
          LEFT JOIN collection_stage s
                 ON s.company_id = l.company_id AND s.active AND l.amount_residual > 0
-               AND (CASE WHEN %(today)s::date - l.date_maturity > 0
-                         THEN GREATEST(%(today)s::date - l.date_maturity - COALESCE(c.collection_grace_days, 0), 0)
-                         ELSE %(today)s::date - l.date_maturity END) >= s.day_from
+               AND (CASE WHEN %(today)s::date - COALESCE(l.date_maturity, l.date) > 0
+                         THEN GREATEST(%(today)s::date - COALESCE(l.date_maturity, l.date) - COALESCE(c.collection_grace_days, 0), 0)
+                         ELSE %(today)s::date - COALESCE(l.date_maturity, l.date) END) >= s.day_from
                AND (s.open_ended OR
-                    (CASE WHEN %(today)s::date - l.date_maturity > 0
-                          THEN GREATEST(%(today)s::date - l.date_maturity - COALESCE(c.collection_grace_days, 0), 0)
-                          ELSE %(today)s::date - l.date_maturity END) <= s.day_to)
+                    (CASE WHEN %(today)s::date - COALESCE(l.date_maturity, l.date) > 0
+                          THEN GREATEST(%(today)s::date - COALESCE(l.date_maturity, l.date) - COALESCE(c.collection_grace_days, 0), 0)
+                          ELSE %(today)s::date - COALESCE(l.date_maturity, l.date) END) <= s.day_to)
              WHERE l.parent_state = 'posted' AND l.amount_residual != 0
                AND m.commercial_partner_id = ANY(%(partners)s)
                %(company_filter)s
@@ -394,12 +406,12 @@ class CollectionEngine(models.AbstractModel):
         self.env.cr.execute(SQL(
             """
             SELECT dl.partner_id,
-                   AVG(GREATEST(apr.max_date - dl.date_maturity, 0)),
-                   AVG(CASE WHEN apr.max_date > dl.date_maturity THEN 1.0 ELSE 0.0 END)
+                   AVG(GREATEST(apr.max_date - COALESCE(dl.date_maturity, dl.date), 0)),
+                   AVG(CASE WHEN apr.max_date > COALESCE(dl.date_maturity, dl.date) THEN 1.0 ELSE 0.0 END)
               FROM account_partial_reconcile apr
               JOIN account_move_line dl ON dl.id = apr.debit_move_id
               JOIN account_account a ON a.id = dl.account_id AND a.account_type = 'asset_receivable'
-             WHERE dl.partner_id = ANY(%s) AND apr.max_date >= %s AND dl.date_maturity IS NOT NULL
+             WHERE dl.partner_id = ANY(%s) AND apr.max_date >= %s AND COALESCE(dl.date_maturity, dl.date) IS NOT NULL
              GROUP BY dl.partner_id
             """, list(partner_ids), today - timedelta(days=365)))
         result = defaultdict(lambda: {"avg_days_late": 0.0, "late_share": 0.0, "broken_promises": 0, "risk": 0.0})

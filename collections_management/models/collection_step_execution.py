@@ -1,4 +1,5 @@
 import logging
+from collections import defaultdict
 
 from odoo import fields, models
 
@@ -89,28 +90,38 @@ class CollectionStepExecution(models.Model):
             summary["executions_failed"] = summary.get("executions_failed", 0) + len(failed)
 
     def _collection_execute_email(self, executions):
-        """One combined message per case, with the step's (or the stage's) template, to the billing contacts."""
-        results = {}
+        """One combined message per case, with the step's (or the stage's) template, to the billing contacts.
+
+        Templates are rendered in batch (one render per template and language),
+        then posted on each case so the message lives in its chatter.
+        """
+        results, ready = {}, defaultdict(lambda: self.browse())
         for execution in executions:
             case = execution.case_id
             template = execution.step_id.mail_template_id or case._collection_stage_template()
-            recipients = case._collection_billing_contacts()
-            missing = recipients.filtered(lambda p: not p.email)
+            recipients = case._collection_billing_contacts().filtered("email")
             if not template:
                 results[execution.id] = self.env._("No email template for stage %s.", case.stage_id.name)
-                continue
-            if not recipients or missing == recipients:
+            elif not recipients:
                 results[execution.id] = self.env._(
                     "%(partner)s has no billing contact with an email address.", partner=case.partner_id.name)
-                continue
-            message = case.with_context(lang=case.partner_id.lang).message_post_with_source(
-                template,
-                partner_ids=(recipients - missing).ids,
-                subtype_xmlid="mail.mt_comment",
-                message_type="comment",
-            )
-            execution.mail_message_id = message[:1]
-            results[execution.id] = None
+            else:
+                ready[template] |= execution
+        for template, group in ready.items():
+            rendered = template._generate_template(group.case_id.ids, ("subject", "body_html", "email_from"))
+            for execution in group:
+                case = execution.case_id
+                values = rendered[case.id]
+                message = case.message_post(
+                    body=values.get("body_html") or "",
+                    subject=values.get("subject"),
+                    email_from=values.get("email_from") or None,
+                    partner_ids=case._collection_billing_contacts().filtered("email").ids,
+                    subtype_xmlid="mail.mt_comment",
+                    message_type="comment",
+                )
+                execution.mail_message_id = message
+                results[execution.id] = None
         return results
 
     def _collection_execute_sms(self, executions):
