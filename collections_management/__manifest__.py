@@ -16,6 +16,7 @@
         "data/ir_sequence_data.xml",
         "data/mail_template_data.xml",
         "data/ir_cron_data.xml",
+        "data/collection_defaults_data.xml",
         "report/collection_letter_reports.xml",
         "report/collection_letter_templates.xml",
         "wizard/collection_run_wizard_views.xml",

@@ -43,6 +43,11 @@ class ResCompany(models.Model):
         companies._collection_ensure_default_stages()
         return companies
 
+    @api.model
+    def _collection_install_defaults(self):
+        """Default stages and strategy for every company that has none (install time)."""
+        self.sudo().search([])._collection_ensure_default_stages()
+
     def _collection_default_stage_names(self):
         return {
             "preventive": self.env._("Preventive"),
