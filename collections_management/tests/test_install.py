@@ -59,3 +59,17 @@ class TestInstall(CollectionsCommon):
                 for view_type in action.view_mode.split(","):
                     arch = model.get_views([(False, view_type)])["views"][view_type]["arch"]
                     self.assertTrue(arch)
+
+
+@tagged("post_install", "-at_install")
+class TestTranslations(CollectionsCommon):
+    def test_spanish_translation_covers_every_term(self):
+        from odoo.tools.misc import file_path  # noqa: PLC0415
+        from odoo.tools.translate import PoFileReader  # noqa: PLC0415
+
+        for addon in ("collections_management", "collections_whatsapp", "collections_portal", "collections_reports"):
+            with open(file_path(f"{addon}/i18n/{addon}.pot"), "rb") as pot_file:
+                terms = {row["src"] for row in PoFileReader(pot_file) if row["src"]}
+            with open(file_path(f"{addon}/i18n/es.po"), "rb") as po_file:
+                translated = {row["src"] for row in PoFileReader(po_file) if row["value"]}
+            self.assertFalse(terms - translated, f"{addon}: terms without a Spanish translation")
