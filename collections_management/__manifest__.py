@@ -21,6 +21,7 @@
         "report/collection_letter_templates.xml",
         "wizard/collection_run_wizard_views.xml",
         "views/collection_strategy_views.xml",
+        "views/collection_dispute_views.xml",
         "views/collection_stage_views.xml",
         "views/collection_case_views.xml",
         "views/account_move_views.xml",

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
 
 
 class AccountMove(models.Model):
@@ -23,3 +24,35 @@ class AccountMove(models.Model):
         help="An open dispute takes this invoice out of collections until resolved.",
     )
     collection_dispute_ids = fields.One2many("collection.dispute", "move_id", "Disputes")
+
+    @api.constrains("collection_excluded", "collection_exclusion_reason")
+    def _check_collection_exclusion_reason(self):
+        for move in self:
+            if move.collection_excluded and not (move.collection_exclusion_reason or "").strip():
+                raise ValidationError(self.env._("Excluding %s from collections needs a reason.", move.display_name))
+
+    def _post(self, soft=True):
+        self._collection_check_credit_hold()
+        return super()._post(soft=soft)
+
+    def _collection_check_credit_hold(self):
+        """Refuse to post customer invoices for debtors on credit hold, unless a Collections Manager posts."""
+        if self.env.user.has_group("collections_management.collections_management_group_manager"):
+            return
+        held = self.filtered(lambda m: m.move_type == "out_invoice" and m.company_id.collection_block_held_invoices
+                             and m.commercial_partner_id.collection_credit_hold)
+        if held:
+            partner = held[:1].commercial_partner_id
+            raise UserError(self.env._(
+                "%(partner)s is on credit hold since %(date)s: new invoices are blocked. "
+                "A Collections Manager can post it or lift the hold.",
+                partner=partner.name, date=partner.collection_credit_hold_date or "-"))
+
+    def _collection_sync_disputed(self):
+        """collection_disputed is true exactly while the invoice has an open dispute."""
+        open_moves = set(self.env["collection.dispute"].sudo().search(
+            [("move_id", "in", self.ids), ("state", "=", "open")]).move_id.ids)
+        for disputed in (True, False):
+            moves = self.filtered(lambda m, d=disputed: (m.id in open_moves) == d and m.collection_disputed != d)
+            if moves:
+                moves.sudo().write({"collection_disputed": disputed})

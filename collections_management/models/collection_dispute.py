@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 DISPUTE_REASONS = [
     ("not_received", "Goods or service not received"),
@@ -43,6 +44,50 @@ class CollectionDispute(models.Model):
         default="internal", required=True,
     )
 
+    _one_open_per_invoice = models.UniqueIndex(
+        "(move_id) WHERE state = 'open'", "This invoice already has an open dispute."
+    )
+
+    @api.depends("move_id.name")
     def _compute_name(self):
         for dispute in self:
             dispute.name = dispute.move_id.name and self.env._("Dispute on %s", dispute.move_id.name)
+
+    @api.constrains("move_id", "amount_disputed")
+    def _check_dispute(self):
+        for dispute in self:
+            move = dispute.move_id
+            if move.move_type not in ("out_invoice", "out_refund") or move.state != "posted":
+                raise ValidationError(self.env._("Only posted customer invoices can be disputed."))
+            if dispute.amount_disputed < 0 or move.currency_id.compare_amounts(
+                    dispute.amount_disputed, move.amount_total) > 0:
+                raise ValidationError(self.env._(
+                    "The disputed amount must be between 0 and the invoice total (%s).", move.amount_total))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        disputes = super().create(vals_list)
+        for dispute in disputes.filtered(lambda d: not d.case_id and d.move_id.collection_case_id):
+            dispute.case_id = dispute.move_id.collection_case_id
+        disputes.move_id._collection_sync_disputed()
+        return disputes
+
+    def write(self, vals):
+        moves = self.move_id
+        res = super().write(vals)
+        (moves | self.move_id)._collection_sync_disputed()
+        return res
+
+    def _collection_resolve(self, state):
+        if not self.env.user.has_group("collections_management.collections_management_group_manager"):
+            raise ValidationError(self.env._("Only a Collections Manager can resolve a dispute."))
+        self.filtered(lambda d: d.state == "open").write({"state": state})
+
+    def action_accept(self):
+        self._collection_resolve("accepted")
+
+    def action_reject(self):
+        self._collection_resolve("rejected")
+
+    def action_cancel(self):
+        self._collection_resolve("cancelled")

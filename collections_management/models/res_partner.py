@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResPartner(models.Model):
@@ -14,3 +15,16 @@ class ResPartner(models.Model):
         "Credit hold", tracking=True, help="Set when the customer enters a stage with credit hold."
     )
     collection_credit_hold_date = fields.Date("On credit hold since")
+
+    @api.constrains("collection_excluded", "collection_exclusion_reason")
+    def _check_collection_exclusion_reason(self):
+        for partner in self:
+            if partner.collection_excluded and not (partner.collection_exclusion_reason or "").strip():
+                raise ValidationError(self.env._("Excluding %s from collections needs a reason.", partner.name))
+
+    def action_collection_lift_credit_hold(self):
+        """Collections Managers lift a credit hold; the chatter keeps who and when."""
+        self.env["collection.case"].check_access("unlink")  # managers only
+        for partner in self.filtered("collection_credit_hold"):
+            partner.sudo().write({"collection_credit_hold": False, "collection_credit_hold_date": False})
+            partner.sudo().message_post(body=self.env._("Credit hold lifted by %s.", self.env.user.name))

@@ -4,3 +4,4 @@ from . import test_ui
 from . import test_engine
 from . import test_segment
 from . import test_cron
+from . import test_workflow
