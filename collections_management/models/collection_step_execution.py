@@ -1,7 +1,7 @@
 import logging
 from collections import defaultdict
 
-from odoo import fields, models
+from odoo import api, fields, models
 
 _logger = logging.getLogger(__name__)
 
@@ -42,7 +42,11 @@ class CollectionStepExecution(models.Model):
     mail_message_id = fields.Many2one("mail.message", readonly=True, ondelete="set null")
     attachment_id = fields.Many2one("ir.attachment", "Letter", readonly=True, ondelete="set null")
     legal_record_id = fields.Many2one("collection.legal.record", readonly=True, ondelete="set null")
-    letter_printed = fields.Boolean(help="Letters are queued for printing until marked printed.")
+    letter_state = fields.Selection(
+        [("to_render", "To render"), ("to_print", "To print"), ("printed", "Printed")],
+        readonly=True, index="btree_not_null",
+        help="Letters are rendered by their own cron (PDF rendering is slow), then queued for printing.",
+    )
 
     _step_once_per_entry = models.Constraint(
         "UNIQUE(case_id, stage_history_id, step_id)",
@@ -54,7 +58,7 @@ class CollectionStepExecution(models.Model):
         self.filtered(lambda e: e.state == "failed").write({"state": "pending", "retry_count": 0})
 
     def action_mark_printed(self):
-        self.filtered(lambda e: e.channel == "letter").write({"letter_printed": True})
+        self.filtered(lambda e: e.letter_state == "to_print").write({"letter_state": "printed"})
 
     # ------------------------------------------------------------------ acting on channels
     def _execute(self, executions, summary=None):
@@ -140,22 +144,39 @@ class CollectionStepExecution(models.Model):
         return results
 
     def _collection_execute_letter(self, executions):
-        """Render the collection letter of each case into a PDF attached to the case, queued for printing."""
+        """Queue the collection letter: the letters cron renders it into a PDF attached to the case."""
+        executions.write({"letter_state": "to_render"})
+        self.env.ref("collections_management.ir_cron_collection_letters")._trigger()
+        return dict.fromkeys(executions.ids)
+
+    @api.model
+    def _cron_render_letters(self, batch_size=20):
+        """Render queued letters in small committed batches (about a second each with wkhtmltopdf)."""
         report = self.env.ref("collections_management.collection_case_letter_report")
-        results = {}
-        for execution in executions:
-            case = execution.case_id
-            pdf, _type = report._render_qweb_pdf(report.report_name, case.ids)
-            attachment = self.env["ir.attachment"].create({
-                "name": self.env._("Letter %(case)s %(stage)s.pdf", case=case.name, stage=case.stage_id.name),
-                "raw": pdf,
-                "res_model": "collection.case",
-                "res_id": case.id,
-                "mimetype": "application/pdf",
-            })
-            execution.attachment_id = attachment
-            results[execution.id] = None
-        return results
+        in_cron = bool(self.env.context.get("ir_cron_progress_id"))
+        while True:
+            todo = self.search([("letter_state", "=", "to_render")], limit=batch_size, order="id")
+            if not todo:
+                break
+            for execution in todo:
+                case = execution.case_id
+                pdf, _type = report._render_qweb_pdf(report.report_name, case.ids)
+                execution.write({
+                    "letter_state": "to_print",
+                    "attachment_id": self.env["ir.attachment"].create({
+                        "name": self.env._("Letter %(case)s %(stage)s.pdf", case=case.name, stage=execution.stage_id.name),
+                        "raw": pdf,
+                        "res_model": "collection.case",
+                        "res_id": case.id,
+                        "mimetype": "application/pdf",
+                    }).id,
+                })
+            if in_cron:
+                remaining = self.search_count([("letter_state", "=", "to_render")])
+                if self.env["ir.cron"]._commit_progress(len(todo), remaining=remaining) <= 0:
+                    break
+            elif len(todo) < batch_size:
+                break
 
     def _collection_execute_call(self, executions, default_type="mail.mail_activity_data_call"):
         """A mail.activity per case for its collector, with the step's script as note."""

@@ -220,6 +220,9 @@ class TestEngine(CollectionsCommon):
         sms = self.env["sms.sms"].search([("partner_id", "=", self.billing.id)])
         self.assertEqual(len(sms), 1)
         self.assertIn("overdue invoice", sms.body)
+        self.assertEqual(by_channel["letter"].letter_state, "to_render", "the run only queues the letter")
+        self.env["collection.step.execution"]._cron_render_letters()
+        self.assertEqual(by_channel["letter"].letter_state, "to_print")
         letter = by_channel["letter"].attachment_id
         self.assertEqual(letter.res_id, case.id)
         # Odoo renders reports as HTML in tests (real PDF bytes: TestCollectionsUi)
