@@ -17,6 +17,9 @@ for size in ${SIZES:-10000}; do
     createdb -T "$db" "${db}_pristine"
   else
     dropdb "$db" && createdb -T "${db}_pristine" "$db"
+    # the pristine book was generated with an older checkout: bring the module up to date
+    PYTHONPATH="$ODOO_PATH" "$PYTHON" "$ODOO_PATH/odoo-bin" --addons-path="$ADDONS_PATH" -d "$db" \
+      -u collections_management --stop-after-init --log-level=warn
   fi
   PYTHONPATH="$ODOO_PATH" "$PYTHON" "$ROOT/bench/engine_bench.py" --db "$db" --addons-path="$ADDONS_PATH" ${BENCH_ARGS:-}
 done
