@@ -183,6 +183,20 @@ class TestEngine(CollectionsCommon):
         self.assertEqual(execution.state, "done")
         self.assertEqual(execution.mail_message_id, messages)
 
+    def test_preview_message_renders_without_sending(self):
+        self._invoice(self.partner_a, 8, 250)
+        self._run(dry_run=True)
+        self.assertFalse(self._case(self.partner_a), "a dry run leaves nothing behind")
+        self.strategy.active = False
+        self.company.collection_strategy_id = False
+        self._run()
+        case = self._case(self.partner_a)
+        action = case.action_preview_message()
+        composer = self.env["mail.compose.message"].browse(action["res_id"])
+        self.assertIn(case.move_ids.name, composer.body)
+        self.assertEqual(composer.partner_ids, self.billing)
+        self.assertFalse(self._messages(case), "previewing sends nothing")
+
     def test_email_without_address_fails_visibly_and_retries(self):
         self.partner_b.email = False
         self._invoice(self.partner_b, 8, 100)
