@@ -22,6 +22,7 @@
         "wizard/collection_run_wizard_views.xml",
         "views/collection_strategy_views.xml",
         "views/collection_dispute_views.xml",
+        "views/collection_fee_views.xml",
         "views/collection_stage_views.xml",
         "views/collection_case_views.xml",
         "views/account_move_views.xml",

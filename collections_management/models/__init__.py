@@ -13,3 +13,4 @@ from . import collection_strategy_step
 from . import collection_step_execution
 from . import collection_engine
 from . import res_config_settings
+from . import collection_fee

@@ -5,3 +5,4 @@ from . import test_engine
 from . import test_segment
 from . import test_cron
 from . import test_workflow
+from . import test_fee

@@ -1,1 +1,2 @@
 from . import collection_run_wizard
+from . import collection_fee_wizard

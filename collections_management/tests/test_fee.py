@@ -1,0 +1,93 @@
+from datetime import timedelta
+
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import tagged
+
+from .common import CollectionsCommon
+
+
+@tagged("post_install", "-at_install")
+class TestLateFees(CollectionsCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.fee_product = cls.env["product.product"].create({"name": "Late fee", "type": "service", "taxes_id": []})
+        cls.Rule = cls.env["collection.fee.rule"]
+
+    def _rule(self, **vals):
+        return self.Rule.create({"name": "Rule", "product_id": self.fee_product.id, **vals})
+
+    def test_interest_with_grace_and_partial_payment(self):
+        rule = self._rule(fee_type="interest", rate=36.5, rate_period="year", grace_days=10)
+        move = self._invoice(self.partner_a, 40, 1000)
+        fees = rule._charge(move, self.TODAY)
+        # days 11..40 after the due date: 30 days at 0.1 % a day on 1000
+        self.assertEqual((fees.days, fees.amount), (30, 30.0))
+        self.assertEqual(fees.fee_move_id.state, "posted")
+        self.assertEqual(fees.fee_move_id.amount_total, 30.0)
+        self.assertEqual(fees.fee_move_id.partner_id, self.partner_a)
+        self.assertFalse(rule._charge(move, self.TODAY), "the same days are never charged twice")
+        self.env["account.payment.register"].with_context(active_model="account.move", active_ids=move.ids).create(
+            {"payment_date": self.TODAY, "amount": 500})._create_payments()
+        later = rule._charge(move, self.TODAY + timedelta(days=10))
+        # only the 10 new days, on the 500 still open
+        self.assertEqual((later.date_from, later.days, later.amount), (self.TODAY + timedelta(days=1), 10, 5.0))
+
+    def test_fixed_fee_with_cap_once_per_invoice(self):
+        rule = self._rule(fee_type="fixed", fixed_amount=50, max_amount=40)
+        move = self._invoice(self.partner_a, 5, 1000)
+        fee = rule._charge(move, self.TODAY)
+        self.assertEqual(fee.amount, 40.0, "capped per invoice")
+        self.assertFalse(rule._charge(move, self.TODAY + timedelta(days=30)))
+        with self.assertRaises(Exception), self.env.cr.savepoint():
+            self.env["collection.fee"].create({
+                "rule_id": rule.id, "move_id": move.id, "date_from": self.TODAY - timedelta(days=1),
+                "date_to": self.TODAY, "amount": 10, "currency_id": move.currency_id.id})
+
+    def test_percentage_with_minimum_and_grace(self):
+        rule = self._rule(fee_type="percent", percent=5, min_amount=60, grace_days=10)
+        recent = self._invoice(self.partner_a, 8, 1000)
+        old = self._invoice(self.partner_a, 20, 1000)
+        fees = rule._charge(recent | old, self.TODAY)
+        self.assertEqual(fees.move_id, old, "within the grace days no fee")
+        self.assertEqual(fees.amount, 60.0, "5 % of 1000 raised to the minimum")
+
+    def test_waiver_posts_credit_note_managers_only(self):
+        rule = self._rule(fee_type="fixed", fixed_amount=25)
+        fee = rule._charge(self._invoice(self.partner_a, 5, 100), self.TODAY)
+        with self.assertRaisesRegex(UserError, "Collections Manager"):
+            fee.with_user(self.collector).action_waive("goodwill")
+        with self.assertRaisesRegex(UserError, "why"):
+            fee.action_waive(" ")
+        fee.with_user(self.manager).action_waive("Goodwill after a delivery problem")
+        self.assertEqual(fee.state, "waived")
+        self.assertEqual(fee.waive_move_id.move_type, "out_refund")
+        self.assertEqual(fee.waive_move_id.state, "posted")
+        self.assertEqual(fee.fee_move_id.payment_state, "reversed")
+        self.assertEqual(fee.fee_move_id.amount_residual, 0.0)
+
+    def test_bad_rules_rejected(self):
+        with self.assertRaisesRegex(ValidationError, "needs a product"):
+            self.Rule.create({"name": "No product", "fee_type": "fixed", "fixed_amount": 10})
+        with self.assertRaisesRegex(ValidationError, "cannot be negative"):
+            self._rule(fee_type="interest", rate=-2)
+        with self.assertRaisesRegex(ValidationError, "set its amount"):
+            self._rule(fee_type="percent")
+
+    def test_wizard_previews_then_charges_a_case(self):
+        self._rule(fee_type="interest", rate=3, rate_period="month")
+        self._invoice(self.partner_a, 30, 1000)
+        self._invoice(self.partner_a, 60, 2000)
+        self._run()
+        case = self._case(self.partner_a)
+        wizard = self.env["collection.fee.wizard"].with_context(
+            active_model="collection.case", active_ids=case.ids).create({"date": self.TODAY})
+        # 30 days at 0.1 %/day on 1000 + 60 days on 2000
+        self.assertEqual(sorted(wizard.line_ids.mapped("amount")), [30.0, 120.0])
+        self.assertEqual(wizard.total, 150.0)
+        self.assertFalse(self.env["collection.fee"].search([]), "the preview posts nothing")
+        wizard.action_charge()
+        self.assertEqual(sum(self.env["collection.fee"].search([]).mapped("amount")), 150.0)
+        with self.assertRaisesRegex(UserError, "Nothing to charge"):
+            self.env["collection.fee.wizard"].with_context(
+                active_model="collection.case", active_ids=case.ids).create({"date": self.TODAY}).action_charge()
