@@ -193,6 +193,11 @@ class CollectionStepExecution(models.Model):
     def _collection_execute_visit(self, executions):
         return self._collection_execute_call(executions, default_type="mail.mail_activity_data_meeting")
 
+    def _collection_execute_fee(self, executions):
+        """Charge the company's late fee rules on the cases' overdue invoices (idempotent per period)."""
+        self.env["collection.fee.rule"]._charge_cases(executions.case_id)
+        return dict.fromkeys(executions.ids)
+
     def _collection_execute_legal(self, executions):
         """Hand the case to legal: a legal record for the stage entry (at most once) and a task."""
         self.env["collection.legal.record"]._open_for_entries(executions.stage_history_id)

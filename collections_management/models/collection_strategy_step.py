@@ -8,6 +8,7 @@ CHANNELS = [
     ("call", "Phone call"),
     ("visit", "Visit"),
     ("legal", "Legal escalation"),
+    ("fee", "Charge late fees"),
 ]
 
 

@@ -1,5 +1,6 @@
 from datetime import timedelta
 
+from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
@@ -91,3 +92,17 @@ class TestLateFees(CollectionsCommon):
         with self.assertRaisesRegex(UserError, "Nothing to charge"):
             self.env["collection.fee.wizard"].with_context(
                 active_model="collection.case", active_ids=case.ids).create({"date": self.TODAY}).action_charge()
+
+    def test_strategy_step_charges_fees_once(self):
+        self._rule(fee_type="fixed", fixed_amount=15)
+        stage = self.stage_by_code["administrative"]
+        self.company.collection_strategy_id.step_ids = [
+            Command.create({"name": "Late fee", "stage_id": stage.id, "channel": "fee", "day_offset": 0})]
+        move = self._invoice(self.partner_a, 10, 300)
+        self._run()
+        self._run()
+        fees = self.env["collection.fee"].search([("move_id", "=", move.id)])
+        self.assertEqual(len(fees), 1)
+        self.assertEqual(fees.amount, 15.0)
+        execution = self._case(self.partner_a).execution_ids.filtered(lambda e: e.channel == "fee")
+        self.assertEqual(execution.state, "done")
