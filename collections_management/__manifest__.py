@@ -23,6 +23,7 @@
         "views/collection_strategy_views.xml",
         "views/collection_dispute_views.xml",
         "views/collection_fee_views.xml",
+        "views/collection_payment_plan_views.xml",
         "views/collection_stage_views.xml",
         "views/collection_case_views.xml",
         "views/account_move_views.xml",

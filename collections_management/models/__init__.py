@@ -14,3 +14,4 @@ from . import collection_step_execution
 from . import collection_engine
 from . import res_config_settings
 from . import collection_fee
+from . import collection_payment_plan

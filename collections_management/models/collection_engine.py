@@ -125,10 +125,10 @@ class CollectionEngine(models.AbstractModel):
         self.env.cr.execute(SQL(
             """
             SELECT partner_id FROM (
-                SELECT m.commercial_partner_id AS partner_id
+                SELECT lp.commercial_partner_id AS partner_id
                   FROM account_move_line l
                   JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
-                  JOIN account_move m ON m.id = l.move_id
+                  JOIN res_partner lp ON lp.id = l.partner_id
                   JOIN (SELECT company_id, MIN(day_from) AS first_day
                           FROM collection_stage WHERE active GROUP BY company_id) h
                     ON h.company_id = l.company_id
@@ -172,7 +172,7 @@ class CollectionEngine(models.AbstractModel):
         company_filter = SQL("AND l.company_id = ANY(%s)", list(company_ids)) if company_ids else SQL()
         self.env.cr.execute(SQL(
             """
-            SELECT l.move_id, m.commercial_partner_id, l.company_id, l.amount_residual, COALESCE(l.date_maturity, l.date),
+            SELECT l.move_id, lp.commercial_partner_id, l.company_id, l.amount_residual, COALESCE(l.date_maturity, l.date),
                    (%(today)s::date - COALESCE(l.date_maturity, l.date)) AS days,
                    (COALESCE(m.collection_excluded, FALSE) OR COALESCE(m.collection_disputed, FALSE)
                     OR COALESCE(p.collection_excluded, FALSE)) AS skip,
@@ -180,7 +180,8 @@ class CollectionEngine(models.AbstractModel):
               FROM account_move_line l
               JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
               JOIN account_move m ON m.id = l.move_id
-              JOIN res_partner p ON p.id = m.commercial_partner_id
+              JOIN res_partner lp ON lp.id = l.partner_id
+              JOIN res_partner p ON p.id = lp.commercial_partner_id
               JOIN res_company c ON c.id = l.company_id
          LEFT JOIN collection_stage s
                 ON s.company_id = l.company_id AND s.active AND l.amount_residual > 0
@@ -192,7 +193,7 @@ class CollectionEngine(models.AbstractModel):
                           THEN GREATEST(%(today)s::date - COALESCE(l.date_maturity, l.date) - COALESCE(c.collection_grace_days, 0), 0)
                           ELSE %(today)s::date - COALESCE(l.date_maturity, l.date) END) <= s.day_to)
              WHERE l.parent_state = 'posted' AND l.amount_residual != 0
-               AND m.commercial_partner_id = ANY(%(partners)s)
+               AND l.partner_id IN (SELECT id FROM res_partner WHERE commercial_partner_id = ANY(%(partners)s))
                %(company_filter)s
             """,
             today=today, partners=list(partner_ids), company_filter=company_filter,

@@ -32,6 +32,10 @@ class ResCompany(models.Model):
         "collection.strategy", "Default collection strategy",
         help="Strategy of cases whose segment has none.",
     )
+    collection_plan_approval_amount = fields.Monetary(
+        "Payment plans above this need a manager", currency_field="currency_id",
+        help="0: collectors activate any plan.",
+    )
     collection_block_held_invoices = fields.Boolean(
         "Block invoices for customers on credit hold",
         help="Posting a customer invoice for a partner on credit hold needs a Collections Manager.",

@@ -6,3 +6,4 @@ from . import test_segment
 from . import test_cron
 from . import test_workflow
 from . import test_fee
+from . import test_payment_plan
