@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -106,6 +108,24 @@ class CollectionCase(models.Model):
             "res_id": composer.id,
             "view_mode": "form",
             "target": "new",
+        }
+
+    def action_propose_payment_plan(self):
+        """Open a draft payment plan for the case's open invoices, with its schedule previewed live."""
+        self.ensure_one()
+        moves = self.move_ids.filtered(lambda m: m.move_type == "out_invoice" and m.amount_residual > 0)
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Propose payment plan"),
+            "res_model": "collection.payment.plan",
+            "view_mode": "form",
+            "target": "current",
+            "context": {
+                "default_case_id": self.id,
+                "default_move_ids": moves.ids,
+                "default_currency_id": (moves.currency_id[:1] or self.currency_id).id,
+                "default_first_date": fields.Date.context_today(self) + timedelta(days=7),
+            },
         }
 
     def _collection_billing_contacts(self):

@@ -76,6 +76,17 @@ class CollectionPaymentPlan(models.Model):
             plan._compute_schedule()
         return plans
 
+    @api.onchange("move_ids", "down_payment", "installment_count", "frequency", "first_date")
+    def _onchange_schedule_preview(self):
+        """Live preview of the installments while the plan is being drafted."""
+        if self.state != "draft" or not self.move_ids or not self.first_date or self.installment_count <= 0:
+            return None
+        try:
+            self._compute_schedule()
+        except ValidationError as error:
+            return {"warning": {"title": self.env._("Payment plan"), "message": str(error)}}
+        return None
+
     # ------------------------------------------------------------------ schedule
     def _open_lines(self):
         self.ensure_one()

@@ -5,7 +5,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import CollectionsCommon
 
@@ -128,3 +128,15 @@ class TestPaymentPlan(CollectionsCommon):
             as_collector.action_accept(ip="203.0.113.7")
             self.assertEqual(plan.state, "active")
             self.assertEqual((plan.accepted_ip, plan.acceptance_channel), ("203.0.113.7", "backend"))
+
+    def test_propose_from_case_previews_schedule(self):
+        with freeze_time(self.TODAY):
+            self._invoice(self.partner_a, 40, 900)
+            self._run()
+            action = self._case(self.partner_a).action_propose_payment_plan()
+            form = Form(self.env["collection.payment.plan"].with_context(**action["context"]))
+            form.installment_count = 3
+            self.assertEqual(len(form.line_ids), 3, "the schedule is previewed before saving")
+            plan = form.save()
+            self.assertEqual(plan.line_ids.mapped("amount"), [300.0, 300.0, 300.0])
+            self.assertEqual(plan.state, "draft")
