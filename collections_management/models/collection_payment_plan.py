@@ -30,11 +30,12 @@ class CollectionPaymentPlan(models.Model):
     case_id = fields.Many2one("collection.case", required=True, index=True, check_company=True)
     partner_id = fields.Many2one(related="case_id.partner_id", store=True, index=True)
     company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
-    currency_id = fields.Many2one("res.currency", required=True)
+    currency_id = fields.Many2one("res.currency", required=True, default=lambda self: self.env.company.currency_id,
+                                  help="The covered invoices' currency (set from them).")
     move_ids = fields.Many2many("account.move", string="Covered invoices", check_company=True)
     amount_total = fields.Monetary("Total covered", readonly=True)
     down_payment = fields.Monetary()
-    installment_count = fields.Integer("Installments", default=3, required=True)
+    installment_count = fields.Integer("Number of installments", default=3, required=True)
     frequency = fields.Selection([("weekly", "Weekly"), ("biweekly", "Every two weeks"), ("monthly", "Monthly")],
                                  default="monthly", required=True)
     first_date = fields.Date("First installment", required=True)

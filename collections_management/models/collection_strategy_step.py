@@ -30,7 +30,7 @@ class CollectionStrategyStep(models.Model):
     sequence = fields.Integer(default=10)
     name = fields.Char(required=True, translate=True)
     stage_id = fields.Many2one("collection.stage", required=True, check_company=True, ondelete="cascade")
-    stage_sequence = fields.Integer(related="stage_id.sequence", store=True)
+    stage_sequence = fields.Integer("Stage sequence", related="stage_id.sequence", store=True)
     segment_id = fields.Many2one(
         "collection.segment", check_company=True, ondelete="cascade",
         help="Only for cases of this segment. Empty: every segment.",
