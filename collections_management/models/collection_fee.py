@@ -33,6 +33,7 @@ class CollectionFeeRule(models.Model):
     journal_id = fields.Many2one("account.journal", check_company=True, domain="[('type', '=', 'sale')]",
                                  help="Empty: the company's default sales journal.")
     stage_ids = fields.Many2many("collection.stage", string="Only in stages", check_company=True)
+    segment_ids = fields.Many2many("collection.segment", string="Only in segments", check_company=True)
 
     @api.constrains("fee_type", "fixed_amount", "percent", "rate", "min_amount", "max_amount", "grace_days",
                     "product_id")
@@ -80,6 +81,8 @@ class CollectionFeeRule(models.Model):
         for rule in self:
             for move in moves.filtered(lambda m, rule=rule: m.company_id == rule.company_id):
                 if rule.stage_ids and move.collection_stage_id not in rule.stage_ids:
+                    continue
+                if rule.segment_ids and move.collection_case_id.segment_id not in rule.segment_ids:
                     continue
                 start = move.invoice_date_due + timedelta(days=rule.grace_days + 1)
                 if start > today:

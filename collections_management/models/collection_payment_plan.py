@@ -39,6 +39,12 @@ class CollectionPaymentPlan(models.Model):
     frequency = fields.Selection([("weekly", "Weekly"), ("biweekly", "Every two weeks"), ("monthly", "Monthly")],
                                  default="monthly", required=True)
     first_date = fields.Date("First installment", required=True)
+    interest_rate = fields.Float(
+        "Interest (%)", help="Flat interest on the financed amount (total less down payment), spread on the installments.")
+    interest_amount = fields.Monetary(readonly=True)
+    interest_account_id = fields.Many2one(
+        "account.account", check_company=True, domain="[('account_type', 'in', ('income', 'income_other'))]",
+        help="Income account of the interest. Empty: the company's first 'other income' account.")
     grace_days = fields.Integer(default=5, help="Days after an installment's date before the plan is broken.")
     state = fields.Selection(
         [("draft", "Draft"), ("proposed", "Proposed"), ("active", "Active"), ("completed", "Completed"),
@@ -64,6 +70,8 @@ class CollectionPaymentPlan(models.Model):
         for plan in self.filtered(lambda p: p.state in ("draft", "proposed")):
             if plan.installment_count <= 0:
                 raise ValidationError(self.env._("A payment plan needs at least one installment."))
+            if plan.interest_rate < 0:
+                raise ValidationError(self.env._("The interest rate cannot be negative."))
             if plan.down_payment < 0:
                 raise ValidationError(self.env._("The down payment cannot be negative."))
             if plan.first_date < fields.Date.context_today(self):
@@ -114,7 +122,8 @@ class CollectionPaymentPlan(models.Model):
             total = currency.round(sum(moves.mapped("amount_residual")))
             if currency.compare_amounts(plan.down_payment, total) >= 0:
                 raise ValidationError(self.env._("The down payment must be less than the total."))
-            financed = currency.round(total - plan.down_payment)
+            interest = currency.round((total - plan.down_payment) * plan.interest_rate / 100)
+            financed = currency.round(total - plan.down_payment + interest)
             each = currency.round(financed / plan.installment_count - currency.rounding / 2)
             amounts = [each] * (plan.installment_count - 1)
             amounts.append(currency.round(financed - sum(amounts)))
@@ -125,7 +134,8 @@ class CollectionPaymentPlan(models.Model):
                                              "amount": plan.down_payment, "is_down_payment": True}))
             lines += [Command.create({"sequence": i + 1, "date": d, "amount": a})
                       for i, (d, a) in enumerate(zip(dates, amounts))]
-            plan.write({"currency_id": currency.id, "amount_total": total, "line_ids": lines})
+            plan.write({"currency_id": currency.id, "amount_total": total, "interest_amount": interest,
+                        "line_ids": lines})
 
     # ------------------------------------------------------------------ actions
     def action_propose(self):
@@ -169,17 +179,31 @@ class CollectionPaymentPlan(models.Model):
         journal = self.env["account.journal"].search(
             [("company_id", "=", self.company_id.id), ("type", "=", "general")], limit=1)
         company_currency = self.company_id.currency_id
+        rate = company_total / currency_total
+        interest_balance = company_currency.round(self.interest_amount * rate)
+        grand_currency = currency_total + self.interest_amount
+        grand_company = company_total + interest_balance
         lines, allocated = [], 0.0
         for index, installment in enumerate(self.line_ids.sorted("sequence")):
             if index == len(self.line_ids) - 1:
-                balance = company_currency.round(company_total - allocated)
+                balance = company_currency.round(grand_company - allocated)
             else:
-                balance = company_currency.round(company_total * installment.amount / currency_total)
+                balance = company_currency.round(grand_company * installment.amount / grand_currency)
             allocated += balance
             lines.append(Command.create({
                 "name": self.env._("%(plan)s installment %(n)s", plan=self.name, n=installment.sequence),
                 "account_id": account.id, "partner_id": self.partner_id.id, "currency_id": self.currency_id.id,
                 "amount_currency": installment.amount, "balance": balance, "date_maturity": installment.date,
+            }))
+        if self.interest_amount:
+            income = self.interest_account_id or self.env["account.account"].search(
+                [("company_ids", "in", self.company_id.ids), ("account_type", "=", "income_other")], limit=1)
+            if not income:
+                raise UserError(self.env._("Choose the income account of the plan's interest."))
+            lines.append(Command.create({
+                "name": self.env._("%(plan)s: interest", plan=self.name), "account_id": income.id,
+                "partner_id": self.partner_id.id, "currency_id": self.currency_id.id,
+                "amount_currency": -self.interest_amount, "balance": -interest_balance,
             }))
         for line in originals:
             lines.append(Command.create({

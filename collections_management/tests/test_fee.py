@@ -106,3 +106,13 @@ class TestLateFees(CollectionsCommon):
         self.assertEqual(fees.amount, 15.0)
         execution = self._case(self.partner_a).execution_ids.filtered(lambda e: e.channel == "fee")
         self.assertEqual(execution.state, "done")
+
+    def test_rule_limited_to_a_segment(self):
+        vip = self.env["collection.segment"].create({"name": "VIP", "sequence": 1, "amount_min": 5000})
+        self.env["collection.segment"].create({"name": "Others", "sequence": 2})
+        rule = self._rule(fee_type="fixed", fixed_amount=20, segment_ids=[Command.set(vip.ids)])
+        big = self._invoice(self.partner_a, 10, 6000)
+        small = self._invoice(self.partner_b, 10, 100)
+        self._run()
+        fees = rule._charge(big | small, self.TODAY)
+        self.assertEqual(fees.move_id, big, "only invoices of cases in the rule's segments")

@@ -140,3 +140,17 @@ class TestPaymentPlan(CollectionsCommon):
             plan = form.save()
             self.assertEqual(plan.line_ids.mapped("amount"), [300.0, 300.0, 300.0])
             self.assertEqual(plan.state, "draft")
+
+    def test_interest_is_spread_on_installments_and_booked_as_income(self):
+        with freeze_time(self.TODAY):
+            move = self._invoice(self.partner_a, 40, 1000)
+            plan = self._plan(move, interest_rate=6)
+            self.assertEqual(plan.interest_amount, 60.0)
+            self.assertEqual(plan.line_ids.mapped("amount"), [353.33, 353.33, 353.34])
+            plan.action_activate()
+            entry = plan.restructure_move_id
+            self.assertAlmostEqual(sum(entry.line_ids.mapped("debit")), 1060.0, places=2)
+            self.assertAlmostEqual(sum(entry.line_ids.mapped("credit")), 1060.0, places=2)
+            income = entry.line_ids.filtered(lambda l: l.account_id.account_type in ("income", "income_other"))
+            self.assertAlmostEqual(income.credit, 60.0, places=2)
+            self.assertEqual(move.amount_residual, 0.0)
