@@ -217,12 +217,13 @@ class CollectionPaymentPlan(models.Model):
             "ref": self.name, "line_ids": lines,
         })
         move.action_post()
-        receivables = move.line_ids.filtered(lambda l: l.debit)
-        for installment, line in zip(self.line_ids.sorted("sequence"), receivables.sorted("date_maturity")):
+        # lines keep their creation order: installments, then one counterpart per original line
+        created = move.line_ids.sorted("id")
+        installments = created[:len(self.line_ids)]
+        counterparts = created[len(self.line_ids) + (1 if self.interest_amount else 0):]
+        for installment, line in zip(self.line_ids.sorted("sequence"), installments):
             installment.move_line_id = line
-        for original in originals:
-            counterpart = move.line_ids.filtered(
-                lambda l, original=original: l.credit and original.move_id.name in (l.name or ""))
+        for original, counterpart in zip(originals, counterparts):
             (original | counterpart).reconcile()
         self.restructure_move_id = move
 

@@ -154,3 +154,23 @@ class TestPaymentPlan(CollectionsCommon):
             income = entry.line_ids.filtered(lambda l: l.account_id.account_type in ("income", "income_other"))
             self.assertAlmostEqual(income.credit, 60.0, places=2)
             self.assertEqual(move.amount_residual, 0.0)
+
+    def test_plan_over_an_invoice_with_several_installments(self):
+        with freeze_time(self.TODAY):
+            term = self.env["account.payment.term"].create({
+                "name": "30/60",
+                "line_ids": [Command.create({"value": "percent", "value_amount": 50, "nb_days": 30}),
+                             Command.create({"value": "percent", "value_amount": 50, "nb_days": 60})],
+            })
+            move = self.env["account.move"].create({
+                "move_type": "out_invoice", "partner_id": self.partner_a.id,
+                "invoice_date": self.TODAY - timedelta(days=45), "invoice_payment_term_id": term.id,
+                "invoice_line_ids": [Command.create({"product_id": self.product_a.id, "price_unit": 800, "tax_ids": []})],
+            })
+            move.action_post()
+            plan = self._plan(move)
+            plan.action_activate()
+            self.assertEqual(move.amount_residual, 0.0)
+            self.assertTrue(all(line.reconciled for line in move.line_ids
+                                if line.account_id.account_type == "asset_receivable"))
+            self.assertEqual(plan.line_ids.move_line_id.mapped("amount_residual"), [266.66, 266.66, 266.68])
