@@ -183,8 +183,7 @@ def main():
     registry = Registry(args.db)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-        generate(env, args.customers, args.open_invoices)
-        cr.commit()
+        generate(env, args.customers, args.open_invoices)  # the cursor commits when the block ends
 
 
 if __name__ == "__main__":

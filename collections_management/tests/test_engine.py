@@ -107,18 +107,22 @@ class TestEngine(CollectionsCommon):
         self.assertNotEqual(self._case(self.partner_a), self._case(self.partner_a, company=other))
 
     # ------------------------------------------------------------------ idempotency
-    def test_two_runs_do_nothing_twice(self):
-        self._invoice(self.partner_a, 45, 100)
-        self._invoice(self.partner_b, 10, 100)
-        self._run()
-        case = self._case(self.partner_a)
-        counts = (
+    def _side_effect_counts(self):
+        """History rows, executions, messages, activities and letters the engine has produced."""
+        return (
             self.env["collection.case.stage.history"].search_count([]),
             self.env["collection.step.execution"].search_count([]),
             self.env["mail.message"].search_count([("model", "=", "collection.case"), ("message_type", "=", "comment")]),
             self.env["mail.activity"].search_count([("res_model", "=", "collection.case")]),
             self.env["ir.attachment"].search_count([("res_model", "=", "collection.case")]),
         )
+
+    def test_two_runs_do_nothing_twice(self):
+        self._invoice(self.partner_a, 45, 100)
+        self._invoice(self.partner_b, 10, 100)
+        self._run()
+        case = self._case(self.partner_a)
+        counts = self._side_effect_counts()
         self.env.flush_all()
         self.env.cr.execute("SELECT max(write_date) FROM collection_case")
         before = self.env.cr.fetchone()[0]
@@ -128,13 +132,7 @@ class TestEngine(CollectionsCommon):
         self.assertEqual(summary["stage_changes"], 0)
         self.assertEqual(summary["invoices_updated"], 0)
         self.assertEqual(summary["executions_done"], 0)
-        self.assertEqual(counts, (
-            self.env["collection.case.stage.history"].search_count([]),
-            self.env["collection.step.execution"].search_count([]),
-            self.env["mail.message"].search_count([("model", "=", "collection.case"), ("message_type", "=", "comment")]),
-            self.env["mail.activity"].search_count([("res_model", "=", "collection.case")]),
-            self.env["ir.attachment"].search_count([("res_model", "=", "collection.case")]),
-        ))
+        self.assertEqual(counts, self._side_effect_counts())
         self.env.flush_all()
         self.env.cr.execute("SELECT max(write_date) FROM collection_case")
         self.assertEqual(self.env.cr.fetchone()[0], before, "a run where nothing changed writes no case")
