@@ -124,6 +124,9 @@ class TestPaymentPlan(CollectionsCommon):
                 as_collector.action_activate()
             with self.assertRaisesRegex(UserError, "Only a Collections Manager"):
                 as_collector.action_approve()
+            other = self._plan(self._invoice(self.partner_b, 40, 100))
+            self.assertNotIn(other, self.env["collection.payment.plan"].with_user(self.collector).search([]),
+                             "a collector sees the plans of their own cases only")
             plan.with_user(self.manager).action_approve()
             as_collector.action_accept(ip="203.0.113.7")
             self.assertEqual(plan.state, "active")
