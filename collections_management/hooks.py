@@ -15,7 +15,10 @@ def pre_init_hook(env):
                 ADD COLUMN IF NOT EXISTS collection_case_id INT4,
                 ADD COLUMN IF NOT EXISTS collection_days_overdue INT4,
                 ADD COLUMN IF NOT EXISTS collection_excluded BOOLEAN,
-                ADD COLUMN IF NOT EXISTS collection_disputed BOOLEAN
+                ADD COLUMN IF NOT EXISTS collection_disputed BOOLEAN,
+                ADD COLUMN IF NOT EXISTS collection_charge_type VARCHAR,
+                ADD COLUMN IF NOT EXISTS collection_interest_plan_id INT4,
+                ADD COLUMN IF NOT EXISTS collection_plan_line_id INT4
             """
         )
     )

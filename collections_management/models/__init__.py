@@ -1,3 +1,4 @@
+from . import collection_guard_mixin
 from . import collection_stage
 from . import collection_case
 from . import collection_case_stage_history
@@ -15,3 +16,4 @@ from . import collection_engine
 from . import res_config_settings
 from . import collection_fee
 from . import collection_payment_plan
+from . import ir_module_module

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 
 class AccountMove(models.Model):
@@ -24,6 +25,52 @@ class AccountMove(models.Model):
         help="An open dispute takes this invoice out of collections until resolved.",
     )
     collection_dispute_ids = fields.One2many("collection.dispute", "move_id", "Disputes")
+    # documents the suite itself issues: never charged interest on unless a rule compounds
+    collection_charge_type = fields.Selection(
+        [("fee", "Late fee"), ("interest", "Payment plan interest")], "Collections charge",
+        readonly=True, copy=False, index="btree_not_null",
+    )
+    collection_interest_plan_id = fields.Many2one(
+        "collection.payment.plan", "Interest of payment plan", readonly=True, copy=False, index="btree_not_null")
+    collection_plan_line_id = fields.Many2one(
+        "collection.payment.plan.line", "Interest of installment", readonly=True, copy=False)
+    collection_active_plan_id = fields.Many2one(
+        "collection.payment.plan", "Active payment plan", compute="_compute_collection_active_plan_id",
+        help="While a plan is active its invoices are collected by the plan's dates, not their own.")
+
+    _collection_plan_line_uniq = models.UniqueIndex(
+        "(collection_plan_line_id) WHERE collection_plan_line_id IS NOT NULL",
+        "An installment's interest is invoiced once.",
+    )
+
+    def _compute_collection_active_plan_id(self):
+        plan_of = self._collection_active_plans()
+        for move in self:
+            move.collection_active_plan_id = plan_of.get(move.id, False)
+
+    def _collection_active_plans(self):
+        """{move id: active plan id} for invoices covered by, or interest of, an active payment plan."""
+        ids = [i for i in self.ids if isinstance(i, int)]
+        if not ids:
+            return {}
+        self.env["collection.payment.plan"].flush_model()
+        self.env.cr.execute(SQL(
+            """
+            SELECT r.move_id, p.id FROM collection_payment_plan_move_rel r
+              JOIN collection_payment_plan p ON p.id = r.plan_id AND p.state = 'active'
+             WHERE r.move_id = ANY(%(ids)s)
+             UNION ALL
+            SELECT m.id, m.collection_interest_plan_id FROM account_move m
+              JOIN collection_payment_plan p ON p.id = m.collection_interest_plan_id AND p.state = 'active'
+             WHERE m.id = ANY(%(ids)s)
+            """, ids=ids))
+        return dict(self.env.cr.fetchall())
+
+    def _collection_not_actionable(self):
+        """Invoices that are owed but must not be dunned or charged: disputed, excluded, or under a plan."""
+        in_plan = self._collection_active_plans()
+        return self.filtered(lambda m: m.collection_disputed or m.collection_excluded
+                             or m.commercial_partner_id.collection_excluded or m.id in in_plan)
 
     @api.constrains("collection_excluded", "collection_exclusion_reason")
     def _check_collection_exclusion_reason(self):

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 
 class CollectionCase(models.Model):
@@ -14,9 +15,17 @@ class CollectionCase(models.Model):
 
     _name = "collection.case"
     _description = "Collection Case"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "collection.guard.mixin"]
     _order = "priority_score desc, days_overdue desc, id"
     _check_company_auto = True
+    # derived by the engine from the ledger, or set by the plan/promise workflows: never typed in
+    _collection_system_fields = (
+        "name", "partner_id", "company_id", "state", "stage_id", "stage_history_id", "stage_date",
+        "invoice_count", "amount_due", "amount_overdue", "amount_credit", "oldest_due_date", "days_overdue",
+        "segment_id", "segment_reason", "priority_score", "priority_details", "next_action_date", "closed_date",
+        "last_run_date", "plan_id",
+    )
+    _collection_manager_fields = ("user_id", "user_manual")
 
     name = fields.Char(required=True, readonly=True, default="/", copy=False)
     partner_id = fields.Many2one(
@@ -51,7 +60,8 @@ class CollectionCase(models.Model):
     oldest_due_date = fields.Date("Oldest due date", readonly=True)
     days_overdue = fields.Integer("Days overdue", readonly=True, help="Days overdue of the oldest open line.")
     segment_id = fields.Many2one("collection.segment", "Segment", readonly=True, index=True, check_company=True)
-    segment_reason = fields.Char("Why this segment", readonly=True)
+    segment_reason = fields.Char("Why this segment", readonly=True,
+                                 groups="collections_management.collections_management_group_collector")
     user_id = fields.Many2one(
         "res.users", "Collector", index=True, tracking=True,
         domain="[('share', '=', False)]",
@@ -59,9 +69,16 @@ class CollectionCase(models.Model):
     user_manual = fields.Boolean(
         "Collector set by hand", help="The engine keeps a collector assigned by hand."
     )
-    priority_score = fields.Float("Priority", readonly=True, aggregator="avg")
-    priority_details = fields.Json("Priority parts", readonly=True)
+    priority_score = fields.Float("Priority", readonly=True, aggregator="avg",
+                                  groups="collections_management.collections_management_group_collector")
+    priority_details = fields.Json("Priority parts", readonly=True,
+                                   groups="collections_management.collections_management_group_collector")
     next_action_date = fields.Date("Next action", readonly=True, index=True)
+    plan_id = fields.Many2one("collection.payment.plan", "Active payment plan", readonly=True, index="btree_not_null",
+                              help="While a plan is active its invoices are collected by the plan's dates.")
+    plan_ids = fields.One2many("collection.payment.plan", "case_id", "Payment plans")
+    plan_next_date = fields.Date(related="plan_id.next_date", string="Next installment")
+    plan_next_amount = fields.Monetary(related="plan_id.next_amount", string="Next installment amount")
     promise_ids = fields.One2many("collection.promise", "case_id", "Promises")
     dispute_ids = fields.One2many("collection.dispute", "case_id", "Disputes")
     legal_record_ids = fields.One2many("collection.legal.record", "case_id", "Legal records")
@@ -80,6 +97,7 @@ class CollectionCase(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._collection_check_create_vals(vals_list)
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("collection.case") or "/"
@@ -139,11 +157,30 @@ class CollectionCase(models.Model):
         return self.stage_id.mail_template_id
 
     def _collection_overdue_moves(self):
-        """Open invoices of the case, worst first (for messages and letters)."""
-        self.ensure_one()
-        return self.move_ids.filtered(lambda m: m.collection_stage_id).sorted(
-            lambda m: (-m.collection_days_overdue, m.id))
+        """Open invoices the case dunns, worst first (messages, letters, call scripts).
 
-    def _collection_paused_case_ids(self):
-        """Cases whose strategy is paused by something else than a promise (payment plans extend this)."""
-        return []
+        Disputed and excluded invoices, and those under an active payment plan,
+        are owed but not claimed: they never appear here as debts.
+        """
+        self.ensure_one()
+        moves = self.move_ids.filtered(lambda m: m.collection_stage_id and m.amount_residual > 0)
+        return (moves - moves._collection_not_actionable()).sorted(lambda m: (-m.collection_days_overdue, m.id))
+
+    def _collection_claimed_total(self):
+        """What reminders and letters ask for: the open amount of ``_collection_overdue_moves``, company currency."""
+        self.ensure_one()
+        return sum(self._collection_overdue_moves().mapped("amount_residual_signed"))
+
+    def _collection_open_receivable(self):
+        """What the debtor owes this company now, from the ledger (receivable lines, company currency)."""
+        self.ensure_one()
+        self.env["account.move.line"].flush_model(["amount_residual", "partner_id", "parent_state", "account_id"])
+        self.env.cr.execute(SQL(
+            """
+            SELECT COALESCE(SUM(l.amount_residual), 0)
+              FROM account_move_line l
+              JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
+              JOIN res_partner p ON p.id = l.partner_id
+             WHERE p.commercial_partner_id = %s AND l.company_id = %s AND l.parent_state = 'posted'
+            """, self.partner_id.id, self.company_id.id))
+        return self.env.cr.fetchone()[0]

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 DISPUTE_REASONS = [
     ("not_received", "Goods or service not received"),
@@ -16,9 +16,12 @@ class CollectionDispute(models.Model):
 
     _name = "collection.dispute"
     _description = "Collection Dispute"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "collection.guard.mixin"]
     _order = "create_date desc, id desc"
     _check_company_auto = True
+    # resolution is a manager's decision, taken through the buttons
+    _collection_system_fields = ("state",)
+    _collection_manager_fields = ("resolution",)
 
     name = fields.Char(compute="_compute_name", store=True)
     move_id = fields.Many2one(
@@ -66,22 +69,30 @@ class CollectionDispute(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._collection_check_create_vals(vals_list)
+        for vals in vals_list:
+            # the dispute belongs to the invoice's case, whatever the caller sends
+            move = self.env["account.move"].browse(vals.get("move_id"))
+            vals["case_id"] = move.collection_case_id.id
         disputes = super().create(vals_list)
-        for dispute in disputes.filtered(lambda d: not d.case_id and d.move_id.collection_case_id):
-            dispute.case_id = dispute.move_id.collection_case_id
         disputes.move_id._collection_sync_disputed()
         return disputes
 
     def write(self, vals):
+        if "move_id" in vals and not self._collection_is_manager():
+            raise AccessError(self.env._("Only a Collections Manager can move a dispute to another invoice."))
+        if "move_id" in vals:
+            vals = dict(vals, case_id=self.env["account.move"].browse(vals["move_id"]).collection_case_id.id)
         moves = self.move_id
         res = super().write(vals)
         (moves | self.move_id)._collection_sync_disputed()
         return res
 
     def _collection_resolve(self, state):
-        if not self.env.user.has_group("collections_management.collections_management_group_manager"):
-            raise ValidationError(self.env._("Only a Collections Manager can resolve a dispute."))
-        self.filtered(lambda d: d.state == "open").write({"state": state})
+        if not self._collection_is_manager():
+            raise AccessError(self.env._("Only a Collections Manager can resolve a dispute."))
+        self.check_access("write")
+        self.filtered(lambda d: d.state == "open").sudo().write({"state": state})
 
     def action_accept(self):
         self._collection_resolve("accepted")

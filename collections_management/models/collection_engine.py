@@ -7,6 +7,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .collection_step_execution import MAX_RETRIES
+
 _logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 2000
@@ -157,11 +159,13 @@ class CollectionEngine(models.AbstractModel):
         locked = cases.try_lock_for_update() if cases else cases
         if dry_run:
             locked = cases
-        self._check_promises(locked, today, summary)
+        closed = self.env["collection.case"].browse(measures.get("closed", []))
+        self._check_promises(locked | closed, today, summary)
         behaviour = self._payment_behaviour(locked.partner_id.ids, today)
         self._segment_and_score(locked, behaviour)
         self._assign(locked)
-        executions = self._claim_steps(locked, today, summary, dry_run)
+        self._cancel_stale_executions(locked | closed)
+        executions = self._claim_steps(locked, today, summary, dry_run, paused_ids=measures.get("plan_only", set()))
         if not dry_run:
             self.env["collection.step.execution"]._execute(executions, summary)
         self.env.flush_all()
@@ -176,7 +180,12 @@ class CollectionEngine(models.AbstractModel):
                    (%(today)s::date - COALESCE(l.date_maturity, l.date)) AS days,
                    (COALESCE(m.collection_excluded, FALSE) OR COALESCE(m.collection_disputed, FALSE)
                     OR COALESCE(p.collection_excluded, FALSE)) AS skip,
-                   s.id AS stage_id, s.day_from
+                   s.id AS stage_id, s.day_from,
+                   (EXISTS (SELECT 1 FROM collection_payment_plan_move_rel r
+                              JOIN collection_payment_plan pp ON pp.id = r.plan_id AND pp.state = 'active'
+                             WHERE r.move_id = l.move_id)
+                    OR EXISTS (SELECT 1 FROM collection_payment_plan pp
+                                WHERE pp.id = m.collection_interest_plan_id AND pp.state = 'active')) AS in_plan
               FROM account_move_line l
               JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
               JOIN account_move m ON m.id = l.move_id
@@ -202,14 +211,21 @@ class CollectionEngine(models.AbstractModel):
         debtors = defaultdict(lambda: {
             "amount_due": 0.0, "amount_credit": 0.0, "amount_overdue": 0.0, "oldest_due_date": None,
             "days_overdue": None, "stage": None, "stage_from": None, "any_stage": False, "move_ids": set(),
+            "plan": False,
         })
-        for move_id, partner_id, company_id, residual, maturity, days, skip, stage_id, day_from in self.env.cr.fetchall():
+        for (move_id, partner_id, company_id, residual, maturity, days, skip, stage_id, day_from,
+             in_plan) in self.env.cr.fetchall():
             debtor = debtors[(partner_id, company_id)]
             debtor["amount_due"] += residual
             if residual < 0:
                 debtor["amount_credit"] -= residual
                 continue
             debtor["move_ids"].add(move_id)
+            if in_plan:
+                # collected by the plan's dates: owed, but neither staged nor overdue by its own due date
+                debtor["plan"] = True
+                moves.setdefault(move_id, {"days": 0, "stage": None, "stage_from": None})
+                continue
             move = moves.setdefault(move_id, {"days": days, "stage": stage_id, "stage_from": day_from})
             if days > move["days"]:
                 move["days"] = days
@@ -239,7 +255,8 @@ class CollectionEngine(models.AbstractModel):
             list(partner_ids), company_filter,
         ))
         existing = {(p, c): (cid, stage) for cid, p, c, stage in cr.fetchall()}
-        wanted = {key: d for key, d in measures["debtors"].items() if d["any_stage"]}
+        wanted = {key: d for key, d in measures["debtors"].items() if d["any_stage"] or d["plan"]}
+        measures["plan_only"] = set()
 
         # new cases, in one batched create
         new_keys = [key for key in wanted if key not in existing]
@@ -255,6 +272,10 @@ class CollectionEngine(models.AbstractModel):
         values, stage_changes = [], []
         for key, d in wanted.items():
             case_id, old_stage = existing[key]
+            if d["plan"] and not d["stage"]:
+                # everything actionable is under the payment plan: the case keeps its stage, steps pause
+                measures["plan_only"].add(case_id)
+                d["stage"] = old_stage
             values.append(SQL("(%s, %s, %s, %s, %s::date, %s, %s, %s)",
                               case_id, d["amount_due"], d["amount_credit"], d["amount_overdue"],
                               d["oldest_due_date"], d["days_overdue"] or 0, len(d["move_ids"]), d["stage"]))
@@ -281,6 +302,7 @@ class CollectionEngine(models.AbstractModel):
 
         # close cases with nothing left in collections
         to_close = [(cid, stage) for key, (cid, stage) in existing.items() if key not in wanted]
+        measures["closed"] = [cid for cid, _stage in to_close]
         if to_close:
             cr.execute(SQL(
                 """
@@ -361,43 +383,105 @@ class CollectionEngine(models.AbstractModel):
 
     # ------------------------------------------------------------------ promises
     def _check_promises(self, cases, today, summary):
-        """Kept or broken from payments reconciled with the debtor's receivables since the promise."""
-        promises = self.env["collection.promise"].search([("case_id", "in", cases.ids), ("state", "=", "open")])
+        """Decide promises from cash only, applied to each case's promises oldest first.
+
+        Cash is a customer payment or a bank statement line reconciled with the
+        debtor's receivables after the promise was made (a payment's write-off
+        part is not cash). A kept promise whose payment is reversed or
+        unreconciled opens again until its date has passed; a promise on a case
+        that closes is kept when paid, cancelled otherwise (debt settled
+        another way).
+        """
+        Promise = self.env["collection.promise"]
+        promises = Promise.search([
+            ("case_id", "in", cases.ids),
+            "|", ("state", "=", "open"), "&", ("state", "=", "kept"), ("date", ">=", today),
+        ])
         if not promises:
             return
-        self.env.cr.execute(SQL(
-            """
-            SELECT pr.id, COALESCE(SUM(apr.amount), 0)
-              FROM collection_promise pr
-              JOIN collection_case cc ON cc.id = pr.case_id
-              LEFT JOIN account_move_line dl
-                ON dl.partner_id = cc.partner_id AND dl.company_id = cc.company_id
-               AND dl.account_id IN (SELECT id FROM account_account WHERE account_type = 'asset_receivable')
-              LEFT JOIN account_partial_reconcile apr
-                ON apr.debit_move_id = dl.id AND apr.max_date >= pr.create_date_only
-               AND apr.max_date <= %s
-             WHERE pr.id = ANY(%s)
-             GROUP BY pr.id
-            """, today, promises.ids))
-        paid = dict(self.env.cr.fetchall())
-        kept, broken = self.env["collection.promise"], self.env["collection.promise"]
+        cash = self._promise_cash(promises)
+        paid = dict.fromkeys(promises.ids, 0.0)
+        for case, case_promises in promises.grouped("case_id").items():
+            queue = case_promises.sorted(lambda p: (p.create_date, p.id))
+            for created, amount in cash.get(case.id, []):
+                for promise in queue:
+                    if amount <= 0:
+                        break
+                    if promise.create_date > created:
+                        continue
+                    take = min(amount, promise.amount - paid[promise.id])
+                    if take > 0:
+                        paid[promise.id] += take
+                        amount -= take
+        targets = defaultdict(lambda: Promise)
+        amounts = []
         for promise in promises:
-            amount_paid = paid.get(promise.id, 0.0)
-            if promise.currency_id.compare_amounts(promise.amount_paid, amount_paid):
-                promise.amount_paid = amount_paid
-            if promise.currency_id.compare_amounts(amount_paid, promise.amount) >= 0:
-                kept |= promise
+            currency = promise.currency_id
+            amount_paid = currency.round(paid[promise.id])
+            if currency.compare_amounts(promise.amount_paid, amount_paid):
+                amounts.append(SQL("(%s, %s)", promise.id, amount_paid))
+            if currency.compare_amounts(amount_paid, promise.amount) >= 0:
+                target = "kept"
+            elif promise.case_id.state == "closed":
+                target = "cancelled"
             elif promise.date < today:
-                broken |= promise
-        kept.write({"state": "kept"})
-        broken.write({"state": "broken"})
-        summary["promises_kept"] += len(kept)
-        summary["promises_broken"] += len(broken)
-        if broken:
+                target = "broken"
+            else:
+                target = "open"
+            if target != promise.state:
+                targets[target] |= promise
+        if amounts:
+            self.env.cr.execute(SQL(
+                "UPDATE collection_promise p SET amount_paid = v.paid FROM (VALUES %s) AS v(id, paid) WHERE p.id = v.id",
+                SQL(", ").join(amounts)))
+            promises.invalidate_recordset(["amount_paid"])
+        for target, group in targets.items():
+            vals = {"state": target, "decided_date": today if target != "open" else False,
+                    "cancel_reason": False}
+            if target == "cancelled":
+                vals["cancel_reason"] = self.env._(
+                    "The case closed without the promised payment: the debt was settled otherwise "
+                    "(credit note, write-off) or is no longer overdue.")
+            group.write(vals)
+        summary["promises_kept"] += len(targets["kept"])
+        summary["promises_broken"] += len(targets["broken"])
+        if targets["broken"]:
             self._schedule_activities(
-                broken.case_id, self.env.ref("mail.mail_activity_data_call"),
+                targets["broken"].case_id, self.env.ref("mail.mail_activity_data_call"),
                 self.env._("Promise to pay broken: call the customer"), today,
             )
+
+    def _promise_cash(self, promises):
+        """{case id: [(reconciled at, cash amount)]}, oldest first, since the oldest of these promises."""
+        self.env.flush_all()
+        self.env.cr.execute(SQL(
+            """
+            SELECT cc.id, apr.create_date,
+                   apr.amount * CASE WHEN pay.id IS NULL OR rec.total = 0 THEN 1
+                                     ELSE LEAST(1, ABS(pay.amount_company_currency_signed) / rec.total) END
+              FROM collection_case cc
+              JOIN res_partner lp ON lp.commercial_partner_id = cc.partner_id
+              JOIN account_move_line dl ON dl.partner_id = lp.id AND dl.company_id = cc.company_id
+              JOIN account_account a ON a.id = dl.account_id AND a.account_type = 'asset_receivable'
+              JOIN account_partial_reconcile apr ON apr.debit_move_id = dl.id AND apr.create_date >= %(since)s
+              JOIN account_move_line cl ON cl.id = apr.credit_move_id
+              JOIN account_move cm ON cm.id = cl.move_id
+         LEFT JOIN account_payment pay ON pay.id = cm.origin_payment_id
+         LEFT JOIN LATERAL (
+                   SELECT COALESCE(SUM(rl.credit), 0) AS total
+                     FROM account_move_line rl
+                     JOIN account_account ra ON ra.id = rl.account_id AND ra.account_type = 'asset_receivable'
+                    WHERE rl.move_id = cm.id) rec ON pay.id IS NOT NULL
+             WHERE cc.id = ANY(%(cases)s)
+               AND (cm.origin_payment_id IS NOT NULL OR cm.statement_line_id IS NOT NULL)
+             ORDER BY cc.id, apr.create_date, apr.id
+            """,
+            since=min(promises.mapped("create_date")), cases=promises.case_id.ids,
+        ))
+        cash = defaultdict(list)
+        for case_id, created, amount in self.env.cr.fetchall():
+            cash[case_id].append((created, float(amount)))
+        return cash
 
     # ------------------------------------------------------------------ 4. segment and score
     def _payment_behaviour(self, partner_ids, today):
@@ -495,23 +579,42 @@ class CollectionEngine(models.AbstractModel):
                 {"user_id": user_id})
 
     # ------------------------------------------------------------------ 6. claim due steps
-    def _claim_steps(self, cases, today, summary, dry_run):
-        """Insert one execution per due (case, stage entry, step); return only the rows this run inserted."""
+    def _cancel_stale_executions(self, cases):
+        """Pending or failed steps of an earlier stage entry (or of a closed case) are never sent any more."""
+        Execution = self.env["collection.step.execution"]
+        waiting = Execution.search([("case_id", "in", cases.ids), ("state", "in", ("pending", "failed"))])
+        stale = waiting.filtered(lambda e: e.case_id.state != "open"
+                                 or e.stage_history_id != e.case_id.stage_history_id)
+        if stale:
+            stale.write({"state": "cancelled",
+                         "error": self.env._("The case left the stage this step belonged to before it ran.")})
+
+    def _claim_steps(self, cases, today, summary, dry_run, paused_ids=()):
+        """Insert one execution per due (case, stage entry, step); return the rows this run inserted and retries.
+
+        A case is paused while it has an open promise whose date has not passed,
+        or while all its actionable debt is under an active payment plan
+        (``paused_ids``); below the company's minimum amount nothing is sent.
+        Retries of pending or failed steps obey the same rules.
+        """
         Execution = self.env["collection.step.execution"]
         actionable = cases.filtered(lambda c: c.state == "open" and c.stage_id and c.stage_history_id)
         if not actionable:
             return Execution
-        paused = set(self.env["collection.promise"].search(
+        promised = set(self.env["collection.promise"].search(
             [("case_id", "in", actionable.ids), ("state", "=", "open"), ("date", ">=", today)]).case_id.ids)
-        plan_paused = set(actionable._collection_paused_case_ids())
+        blocked = set(promised) | set(paused_ids)
+        for case in actionable:
+            minimum = case.company_id.collection_min_amount
+            threshold = case.amount_overdue if case.stage_id.day_from > 0 else case.amount_due
+            if minimum and threshold < minimum:
+                blocked.add(case.id)
         default_strategy = {c.id: c.collection_strategy_id for c in actionable.company_id}
         candidates, next_action = [], {}
         for case in actionable:
             strategy = case.segment_id.strategy_id or default_strategy.get(case.company_id.id)
             if not strategy:
                 continue
-            minimum = case.company_id.collection_min_amount
-            threshold = case.amount_overdue if case.stage_id.day_from > 0 else case.amount_due
             days_in_stage = (today - (case.stage_date or today)).days
             for step in strategy.step_ids:
                 if step.stage_id != case.stage_id or (step.segment_id and step.segment_id != case.segment_id):
@@ -520,12 +623,13 @@ class CollectionEngine(models.AbstractModel):
                 if step.day_offset > days_in_stage:
                     next_action[case.id] = min(next_action.get(case.id, due_on), due_on)
                     continue
-                if case.id in paused or case.id in plan_paused or (minimum and threshold < minimum):
+                if case.id in blocked:
                     continue
                 candidates.append((case, step))
-        self._write_next_action(actionable, next_action, paused, today)
+        self._write_next_action(actionable, next_action, promised, today)
         retry = Execution.search([("case_id", "in", actionable.ids), ("state", "in", ("pending", "failed"))])
-        retry = retry.filtered(lambda e: e.state == "pending" or e.retry_count < 3)
+        retry = retry.filtered(lambda e: e.case_id.id not in blocked
+                               and (e.state == "pending" or e.retry_count < MAX_RETRIES))
         if not candidates:
             return retry
         now = fields.Datetime.now()

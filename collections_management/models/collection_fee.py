@@ -1,7 +1,9 @@
+from collections import defaultdict
 from datetime import timedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 
 class CollectionFeeRule(models.Model):
@@ -21,13 +23,22 @@ class CollectionFeeRule(models.Model):
          ("interest", "Interest per day overdue")],
         required=True, default="interest",
     )
-    fixed_amount = fields.Float("Fixed amount", digits="Account")
+    currency_id = fields.Many2one(
+        "res.currency", "Currency", required=True, default=lambda self: self.env.company.currency_id,
+        help="Currency of the fixed amount, minimum and cap; converted at the invoice date's rate for invoices "
+             "in another currency.")
+    fixed_amount = fields.Monetary("Fixed amount")
     percent = fields.Float("Percentage (%)")
-    rate = fields.Float("Interest rate (%)")
+    rate = fields.Float("Interest rate (%)", help="Simple interest: a yearly rate accrues rate/365 a day, a "
+                                                   "monthly rate rate/30 a day, on each day's open amount.")
     rate_period = fields.Selection([("year", "per year"), ("month", "per month")], default="year", required=True)
     grace_days = fields.Integer("Grace days", help="Days after the due date without fees.")
-    min_amount = fields.Float("Minimum per charge", digits="Account")
-    max_amount = fields.Float("Cap per invoice", digits="Account", help="0: no cap. Total of this rule's fees on one invoice.")
+    min_amount = fields.Monetary("Minimum per charge")
+    max_amount = fields.Monetary("Cap per invoice", help="0: no cap. Total of this rule's fees on one invoice.")
+    compound = fields.Boolean(
+        "Charge on fees and interest too",
+        help="Off: late fee and interest documents are never charged themselves (interest on interest is "
+             "restricted in several Latin-American countries).")
     product_id = fields.Many2one("product.product", "Fee product", check_company=True,
                                  help="Gives the income account and taxes of the fee invoices.")
     journal_id = fields.Many2one("account.journal", check_company=True, domain="[('type', '=', 'sale')]",
@@ -59,27 +70,73 @@ class CollectionFeeRule(models.Model):
         return super().create(vals_list)
 
     # ------------------------------------------------------------------ computing charges
+    def _to_invoice_currency(self, amount, move):
+        """A fixed amount of this rule in the invoice's currency, at the invoice date's rate."""
+        self.ensure_one()
+        if not amount or self.currency_id == move.currency_id:
+            return amount
+        return self.currency_id._convert(amount, move.currency_id, move.company_id,
+                                         move.invoice_date or move.date, round=False)
+
+    def _daily_rate(self, company):
+        """(rate per day as a fraction, capped?) with the company's legal ceiling applied."""
+        self.ensure_one()
+        daily = self.rate / 100 / (365 if self.rate_period == "year" else 30)
+        ceiling = company.collection_max_annual_rate
+        if ceiling and daily > ceiling / 100 / 365:
+            return ceiling / 100 / 365, True
+        return daily, False
+
+    @api.model
+    def _reductions_after(self, moves, since):
+        """{move id: [(date, amount in invoice currency)]}: what was applied to each invoice after ``since``.
+
+        Used to rebuild the open amount each day had: payments and credit notes
+        dated after a day were still owed on that day.
+        """
+        if not moves:
+            return {}
+        self.env.flush_all()
+        self.env.cr.execute(SQL(
+            """
+            SELECT dl.move_id, apr.max_date, apr.debit_amount_currency
+              FROM account_partial_reconcile apr
+              JOIN account_move_line dl ON dl.id = apr.debit_move_id AND dl.display_type = 'payment_term'
+             WHERE dl.move_id = ANY(%s) AND apr.max_date > %s
+            """, moves.ids, since))
+        result = defaultdict(list)
+        for move_id, day, amount in self.env.cr.fetchall():
+            result[move_id].append((day, amount))
+        return result
+
     def _compute_charges(self, moves, today):
         """What charging these rules on ``moves`` today would post: a list of dicts (no write).
 
         Fixed and percentage fees are charged once per invoice and rule. Interest
-        is charged on the invoice's *current* open amount for the days since the
-        last charged period (or the end of the grace days), so a partial payment
-        changes only the interest of the periods after it.
+        accrues day by day on the open amount each day had (a partial payment
+        lowers the interest of the days after it), from the last charged period
+        (or the end of the grace days) to today. Disputed and excluded invoices,
+        invoices under an active payment plan, and (unless the rule compounds)
+        fee and interest documents are never charged.
         """
         charges = []
         moves = moves.filtered(lambda m: m.move_type == "out_invoice" and m.state == "posted"
                                and m.amount_residual > 0 and m.invoice_date_due)
+        moves -= moves._collection_not_actionable()
         if not moves:
             return charges
         done = {}
-        for fee in self.env["collection.fee"].search([("move_id", "in", moves.ids), ("rule_id", "in", self.ids),
-                                                     ("state", "!=", "cancelled")]):
+        for fee in self.env["collection.fee"].sudo().search([("move_id", "in", moves.ids), ("rule_id", "in", self.ids),
+                                                            ("state", "!=", "cancelled")]):
             entry = done.setdefault((fee.rule_id.id, fee.move_id.id), {"total": 0.0, "last": None})
             entry["total"] += fee.amount if fee.state == "posted" else 0.0
             entry["last"] = max(entry["last"] or fee.date_to, fee.date_to)
+        earliest = min(moves.mapped("invoice_date_due"))
+        reductions = self._reductions_after(moves, earliest) if "interest" in self.mapped("fee_type") else {}
         for rule in self:
             for move in moves.filtered(lambda m, rule=rule: m.company_id == rule.company_id):
+                if move.collection_charge_type and not rule.compound:
+                    continue
                 if rule.stage_ids and move.collection_stage_id not in rule.stage_ids:
                     continue
                 if rule.segment_ids and move.collection_case_id.segment_id not in rule.segment_ids:
@@ -90,30 +147,56 @@ class CollectionFeeRule(models.Model):
                 previous = done.get((rule.id, move.id), {"total": 0.0, "last": None})
                 currency = move.currency_id
                 residual = move.amount_residual
+                capped = False
+                rate_applied = 0.0
                 if rule.fee_type in ("fixed", "percent"):
                     if previous["last"]:
                         continue
                     date_from, date_to = start, today
-                    amount = rule.fixed_amount if rule.fee_type == "fixed" else residual * rule.percent / 100
+                    if rule.fee_type == "fixed":
+                        amount = rule._to_invoice_currency(rule.fixed_amount, move)
+                    else:
+                        amount = residual * rule.percent / 100
                 else:
                     date_from = max(start, previous["last"] + timedelta(days=1)) if previous["last"] else start
                     date_to = today
                     if date_from > date_to:
                         continue
-                    days = (date_to - date_from).days + 1
-                    amount = residual * rule.rate / 100 * days / (365 if rule.rate_period == "year" else 30)
-                amount = max(amount, rule.min_amount)
+                    daily, capped = rule._daily_rate(move.company_id)
+                    rate_applied = daily * 365 * 100
+                    amount = rule._interest(residual, reductions.get(move.id, []), date_from, date_to, daily)
+                amount = max(amount, rule._to_invoice_currency(rule.min_amount, move))
                 if rule.max_amount:
-                    amount = min(amount, rule.max_amount - previous["total"])
+                    amount = min(amount, rule._to_invoice_currency(rule.max_amount, move) - previous["total"])
                 amount = currency.round(amount)
                 if currency.compare_amounts(amount, 0) <= 0:
                     continue
                 charges.append({
                     "rule_id": rule.id, "move_id": move.id, "date_from": date_from, "date_to": date_to,
                     "days": (date_to - date_from).days + 1, "base_amount": residual, "amount": amount,
-                    "currency_id": currency.id,
+                    "currency_id": currency.id, "rate_applied": rate_applied, "rate_capped": capped,
                 })
         return charges
+
+    @api.model
+    def _interest(self, residual_now, reductions, date_from, date_to, daily):
+        """Simple interest over [date_from, date_to] on each day's open amount.
+
+        A day's open amount is today's plus every reduction (payment, credit
+        note) dated after that day: a payment dated D already lowers day D.
+        """
+        total, day = 0.0, date_from
+        changes = sorted((d, a) for d, a in reductions if d > date_from)
+        owed_from_start = residual_now + sum(a for d, a in reductions if d > date_from)
+        owed = owed_from_start
+        for change_day, amount in changes:
+            if change_day > date_to:
+                break
+            total += owed * daily * (change_day - day).days
+            owed -= amount
+            day = change_day
+        total += owed * daily * ((date_to - day).days + 1)
+        return total
 
     def _charge(self, moves, today=None):
         """Post the fees of these rules on ``moves``: one posted fee invoice per charge. Idempotent."""
@@ -125,17 +208,26 @@ class CollectionFeeRule(models.Model):
     @api.model
     def _charge_cases(self, cases, today=None):
         """Charge every active rule of the cases' companies on their overdue invoices."""
-        rules = self.search([("company_id", "in", cases.company_id.ids)])
+        rules = self.sudo().search([("company_id", "in", cases.company_id.ids)])
         return rules._charge(cases.move_ids.filtered(lambda m: m.collection_days_overdue > 0), today)
 
 
 class CollectionFee(models.Model):
-    """One late fee charged on one invoice for one period: the unique side-effect key."""
+    """One late fee charged on one invoice for one period: the unique side-effect key.
+
+    Fees are money: they are created by the charge (wizard or strategy step) and
+    changed only by a waiver, never edited.
+    """
 
     _name = "collection.fee"
     _description = "Late Fee"
+    _inherit = ["collection.guard.mixin"]
     _order = "date_to desc, id desc"
     _check_company_auto = True
+    _collection_system_fields = (
+        "rule_id", "move_id", "currency_id", "date_from", "date_to", "days", "base_amount", "amount",
+        "rate_applied", "rate_capped", "fee_move_id", "state", "waive_reason", "waive_move_id", "waived_by_id",
+    )
 
     rule_id = fields.Many2one("collection.fee.rule", required=True, ondelete="restrict", index=True)
     fee_type = fields.Selection(related="rule_id.fee_type", store=True)
@@ -148,6 +240,8 @@ class CollectionFee(models.Model):
     days = fields.Integer()
     base_amount = fields.Monetary("Open amount charged on")
     amount = fields.Monetary(required=True)
+    rate_applied = fields.Float("Annual rate applied (%)", digits=(16, 4))
+    rate_capped = fields.Boolean("Capped at the legal ceiling")
     fee_move_id = fields.Many2one("account.move", "Fee invoice", readonly=True, ondelete="restrict")
     state = fields.Selection([("posted", "Posted"), ("waived", "Waived"), ("cancelled", "Cancelled")],
                              default="posted", required=True, index=True)
@@ -164,8 +258,15 @@ class CollectionFee(models.Model):
     )
     _positive = models.Constraint("CHECK(amount > 0)", "A fee must be positive.")
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._collection_check_create_vals(vals_list)
+        return super().create(vals_list)
+
     @api.model
     def _post_charges(self, charges):
+        """One posted fee invoice per charge; the fee row (unique key) is created before posting."""
+        self = self.sudo()  # noqa: PLW0642 - fees are money: only the charge itself writes them
         fees = self.browse()
         for charge in charges:
             rule = self.env["collection.fee.rule"].browse(charge["rule_id"])
@@ -177,6 +278,7 @@ class CollectionFee(models.Model):
                 "currency_id": charge["currency_id"],
                 "invoice_date": charge["date_to"],
                 "invoice_origin": move.name,
+                "collection_charge_type": "fee",
                 "ref": self.env._("Late fee on %(invoice)s, %(start)s to %(end)s",
                                   invoice=move.name, start=charge["date_from"], end=charge["date_to"]),
                 "invoice_line_ids": [Command.create({
@@ -195,15 +297,32 @@ class CollectionFee(models.Model):
             fees |= fee
         return fees
 
-    def action_waive(self, reason):
+    def action_waive(self):
+        """Open the waiver dialog (managers): it asks why, then posts the credit note."""
+        if not self._collection_is_manager():
+            raise UserError(self.env._("Only a Collections Manager can waive a late fee."))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Waive late fee"),
+            "res_model": "collection.fee.waive.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_fee_ids": self.filtered(lambda f: f.state == "posted").ids},
+        }
+
+    def _waive(self, reason):
         """Managers: post the matching credit note, reconciled with the fee invoice, and record why."""
-        if not self.env.user.has_group("collections_management.collections_management_group_manager"):
+        if not self._collection_is_manager():
             raise UserError(self.env._("Only a Collections Manager can waive a late fee."))
         if not (reason or "").strip():
             raise UserError(self.env._("Say why the fee is waived."))
-        for fee in self.filtered(lambda f: f.state == "posted"):
-            reversal = fee.fee_move_id._reverse_moves(
+        todo = self.filtered(lambda f: f.state == "posted")
+        if not todo:
+            raise UserError(self.env._("Only a posted late fee can be waived."))
+        for fee in todo:
+            reversal = fee.fee_move_id.sudo()._reverse_moves(
                 [{"ref": self.env._("Waiver: %s", reason), "invoice_date": fields.Date.context_today(self)}],
                 cancel=True)
-            fee.write({"state": "waived", "waive_reason": reason, "waive_move_id": reversal.id,
-                       "waived_by_id": self.env.user.id})
+            fee.sudo().write({"state": "waived", "waive_reason": reason, "waive_move_id": reversal.id,
+                              "waived_by_id": self.env.user.id})
+        return todo

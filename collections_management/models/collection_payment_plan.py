@@ -1,7 +1,10 @@
+from collections import defaultdict
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, float_round
 
 FREQUENCY_STEP = {
     "weekly": relativedelta(weeks=1),
@@ -9,149 +12,343 @@ FREQUENCY_STEP = {
     "monthly": relativedelta(months=1),
 }
 
+# changing any of these changes what the customer agrees to
+SCHEDULE_FIELDS = ("case_id", "move_ids", "down_payment", "installment_count", "frequency", "first_date",
+                   "interest_rate", "grace_days")
+
 
 class CollectionPaymentPlan(models.Model):
-    """A payment plan that restructures the debtor's receivable for real.
+    """An agreed schedule to pay the covered invoices, which stay the documents that get paid.
 
-    Activating it posts one balanced entry: credit lines that settle the covered
-    invoices' open balances (reconciled with them) and one receivable debit line
-    per installment, due on the installment date. From then on aging, the engine,
-    the portal and Odoo's own reconciliation all see the new schedule, and each
-    installment's state comes from its receivable line's residual.
+    Nothing is posted to restructure the debt: the covered invoices keep their
+    receivable lines, payment state, cash-basis taxes and e-invoicing payment
+    flows. Each installment's paid amount comes from the real payments
+    reconciled with the covered invoices since activation, applied to the
+    installments in date order. Optional interest is invoiced as its own
+    customer document per installment (as it falls due, or at activation).
     """
 
     _name = "collection.payment.plan"
     _description = "Payment Plan"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "collection.guard.mixin"]
     _order = "id desc"
     _check_company_auto = True
+    _collection_system_fields = (
+        "name", "sequence_number", "state", "amount_total", "interest_amount", "line_ids", "activation_date",
+        "approved_by_id", "approved_amount", "accepted_date", "accepted_by_partner_id", "accepted_user_id",
+        "accepted_ip", "acceptance_channel", "end_date", "end_reason",
+    )
 
-    name = fields.Char(required=True, default="/", copy=False, readonly=True)
+    name = fields.Char(required=True, default=lambda self: self.env._("New"), copy=False, readonly=True)
+    sequence_number = fields.Integer("Plan number", readonly=True, copy=False,
+                                     help="Counter of the plans of the same case.")
     case_id = fields.Many2one("collection.case", required=True, index=True, check_company=True)
     partner_id = fields.Many2one(related="case_id.partner_id", store=True, index=True)
     company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
-    currency_id = fields.Many2one("res.currency", required=True, default=lambda self: self.env.company.currency_id,
-                                  help="The covered invoices' currency (set from them).")
-    move_ids = fields.Many2many("account.move", string="Covered invoices", check_company=True)
-    amount_total = fields.Monetary("Total covered", readonly=True)
+    currency_id = fields.Many2one("res.currency", compute="_compute_currency_id", store=True,
+                                  help="The covered invoices' currency.")
+    move_ids = fields.Many2many(
+        "account.move", "collection_payment_plan_move_rel", "plan_id", "move_id", string="Covered invoices",
+        check_company=True,
+        domain="[('commercial_partner_id', '=', partner_id), ('move_type', '=', 'out_invoice'),"
+               " ('state', '=', 'posted'), ('amount_residual', '>', 0)]",
+    )
+    amount_total = fields.Monetary("Total covered", readonly=True,
+                                   help="Open amount of the covered invoices when the schedule was made.")
     down_payment = fields.Monetary()
     installment_count = fields.Integer("Number of installments", default=3, required=True)
     frequency = fields.Selection([("weekly", "Weekly"), ("biweekly", "Every two weeks"), ("monthly", "Monthly")],
                                  default="monthly", required=True)
     first_date = fields.Date("First installment", required=True)
     interest_rate = fields.Float(
-        "Interest (%)", help="Flat interest on the financed amount (total less down payment), spread on the installments.")
+        "Interest (%)",
+        help="Flat interest on the financed amount (total less down payment), spread on the installments and "
+             "invoiced as its own customer document per installment.")
     interest_amount = fields.Monetary(readonly=True)
-    interest_account_id = fields.Many2one(
-        "account.account", check_company=True, domain="[('account_type', 'in', ('income', 'income_other'))]",
-        help="Income account of the interest. Empty: the company's first 'other income' account.")
     grace_days = fields.Integer(default=5, help="Days after an installment's date before the plan is broken.")
     state = fields.Selection(
         [("draft", "Draft"), ("proposed", "Proposed"), ("active", "Active"), ("completed", "Completed"),
          ("broken", "Broken"), ("cancelled", "Cancelled")], default="draft", required=True, tracking=True, index=True)
-    line_ids = fields.One2many("collection.payment.plan.line", "plan_id", "Installments")
-    restructure_move_id = fields.Many2one("account.move", "Restructuring entry", readonly=True, copy=False)
+    line_ids = fields.One2many("collection.payment.plan.line", "plan_id", "Installments", readonly=True)
+    activation_date = fields.Datetime(readonly=True, copy=False,
+                                      help="Payments reconciled with the covered invoices from then on pay the plan.")
+    end_date = fields.Date("Ended on", readonly=True, copy=False)
+    end_reason = fields.Char(readonly=True, copy=False)
+    interest_move_ids = fields.One2many("account.move", "collection_interest_plan_id", "Interest invoices", readonly=True)
     needs_approval = fields.Boolean(compute="_compute_needs_approval")
-    approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
+    approved_by_id = fields.Many2one("res.users", readonly=True, copy=False, tracking=True)
+    approved_amount = fields.Monetary("Approved total", readonly=True, copy=False,
+                                      help="Total of the schedule the manager approved; any change voids it.")
     accepted_date = fields.Datetime(readonly=True, copy=False)
     accepted_by_partner_id = fields.Many2one("res.partner", readonly=True, copy=False)
     accepted_user_id = fields.Many2one("res.users", readonly=True, copy=False)
     accepted_ip = fields.Char(readonly=True, copy=False)
     acceptance_channel = fields.Selection([("backend", "Backend"), ("portal", "Customer portal")], readonly=True)
+    amount_paid = fields.Monetary("Paid", compute="_compute_payments")
+    amount_remaining = fields.Monetary("Remaining", compute="_compute_payments")
+    next_date = fields.Date("Next installment", compute="_compute_payments")
+    next_amount = fields.Monetary("Next installment amount", compute="_compute_payments")
 
-    @api.depends("amount_total", "company_id.collection_plan_approval_amount", "approved_by_id")
+    _case_number_uniq = models.Constraint("UNIQUE(case_id, sequence_number)", "Plan numbers are unique per case.")
+
+    @api.depends("move_ids.currency_id", "company_id")
+    def _compute_currency_id(self):
+        for plan in self:
+            plan.currency_id = plan.move_ids.currency_id[:1] or plan.company_id.currency_id or self.env.company.currency_id
+
+    @api.depends("amount_total", "approved_by_id", "approved_amount", "company_id.collection_plan_approval_amount")
     def _compute_needs_approval(self):
         for plan in self:
             limit = plan.company_id.collection_plan_approval_amount
-            plan.needs_approval = bool(limit and plan.amount_total > limit and not plan.approved_by_id)
+            approved = plan.approved_by_id and not plan.currency_id.compare_amounts(
+                plan.approved_amount, plan.amount_total)
+            plan.needs_approval = bool(limit and not approved
+                                       and plan.company_id.currency_id.compare_amounts(
+                                           plan._amount_in_company_currency(), limit) > 0)
 
-    @api.constrains("installment_count", "down_payment", "first_date", "state")
+    def _compute_payments(self):
+        status = self._collection_payment_status()
+        for plan in self:
+            lines = status.get(plan.id, {})
+            principal_paid = sum(v["paid"] for v in lines.values())
+            interest_paid = sum(v["interest_paid"] for v in lines.values())
+            plan.amount_paid = principal_paid + interest_paid
+            plan.amount_remaining = sum(v["residual"] for v in lines.values())
+            upcoming = plan.line_ids.filtered(lambda l, lines=lines: lines.get(l.id, {}).get("residual"))
+            upcoming = upcoming.sorted(lambda l: (l.date, l.sequence))[:1]
+            plan.next_date = upcoming.date
+            plan.next_amount = lines[upcoming.id]["residual"] if upcoming else 0.0
+
+    @api.constrains("installment_count", "down_payment", "first_date", "interest_rate", "grace_days", "state")
     def _check_plan(self):
         for plan in self.filtered(lambda p: p.state in ("draft", "proposed")):
             if plan.installment_count <= 0:
                 raise ValidationError(self.env._("A payment plan needs at least one installment."))
+            if plan.installment_count > 120:
+                raise ValidationError(self.env._("A payment plan has at most 120 installments."))
             if plan.interest_rate < 0:
                 raise ValidationError(self.env._("The interest rate cannot be negative."))
             if plan.down_payment < 0:
                 raise ValidationError(self.env._("The down payment cannot be negative."))
+            if plan.grace_days < 0:
+                raise ValidationError(self.env._("The grace days cannot be negative."))
             if plan.first_date < fields.Date.context_today(self):
                 raise ValidationError(self.env._("The first installment cannot be in the past."))
 
+    # ------------------------------------------------------------------ CRUD
     @api.model_create_multi
     def create(self, vals_list):
+        self._collection_check_create_vals(vals_list)
         plans = super().create(vals_list)
         for plan in plans:
-            plan.name = self.env._("Plan %(case)s-%(id)s", case=plan.case_id.name, id=plan.id)
-            plan._compute_schedule()
+            number = (max(plan.case_id.sudo().plan_ids.mapped("sequence_number")) or 0) + 1
+            plan.sudo().write({
+                "sequence_number": number,
+                "name": self.env._("%(case)s · Plan %(number)s", case=plan.case_id.name, number=number),
+            })
+        plans._compute_schedule()
         return plans
 
-    @api.onchange("move_ids", "down_payment", "installment_count", "frequency", "first_date")
+    def write(self, vals):
+        schedule_change = set(vals) & set(SCHEDULE_FIELDS)
+        if schedule_change and not self.env.su:
+            frozen = self.filtered(lambda p: p.state not in ("draft", "proposed"))
+            if frozen:
+                raise UserError(self.env._(
+                    "The schedule of %(plan)s (%(state)s) is frozen: cancel it or agree a new plan.",
+                    plan=frozen[0].name, state=dict(self._fields["state"].selection)[frozen[0].state]))
+        res = super().write(vals)
+        if schedule_change and not self.env.context.get("collection_plan_scheduling"):
+            # what the customer would agree to changed: the approval and any acceptance are void
+            self.sudo().write({"state": "draft", "approved_by_id": False, "approved_amount": 0.0,
+                               "accepted_date": False, "accepted_by_partner_id": False, "accepted_user_id": False,
+                               "accepted_ip": False, "acceptance_channel": False})
+            self._compute_schedule()
+        return res
+
+    def unlink(self):
+        if any(plan.state not in ("draft", "cancelled") for plan in self):
+            raise UserError(self.env._("Only draft or cancelled payment plans can be deleted."))
+        return super().unlink()
+
+    @api.onchange("move_ids", "down_payment", "installment_count", "frequency", "first_date", "interest_rate")
     def _onchange_schedule_preview(self):
         """Live preview of the installments while the plan is being drafted."""
         if self.state != "draft" or not self.move_ids or not self.first_date or self.installment_count <= 0:
             return None
         try:
-            self._compute_schedule()
+            vals = self._schedule_values()
         except ValidationError as error:
             return {"warning": {"title": self.env._("Payment plan"), "message": str(error)}}
+        self.update({"amount_total": vals["amount_total"], "interest_amount": vals["interest_amount"]})
+        self.line_ids = [Command.clear()] + [Command.create(line) for line in vals["lines"]]
         return None
 
     # ------------------------------------------------------------------ schedule
-    def _open_lines(self):
+    def _amount_in_company_currency(self):
         self.ensure_one()
-        return self.move_ids.line_ids.filtered(
-            lambda l: l.account_id.account_type == "asset_receivable" and not l.reconciled and l.amount_residual)
+        return self.currency_id._convert(self.amount_total, self.company_id.currency_id, self.company_id,
+                                         fields.Date.context_today(self))
+
+    def _covered_residual(self):
+        self.ensure_one()
+        return self.currency_id.round(sum(self.move_ids.mapped("amount_residual")))
+
+    def _schedule_values(self):
+        """Installments that sum exactly to the total: each rounded down, the last takes the remainder."""
+        self.ensure_one()
+        moves = self.move_ids
+        if not moves:
+            raise ValidationError(self.env._("Choose the invoices the plan covers."))
+        if any(m.state != "posted" or m.move_type != "out_invoice" for m in moves):
+            raise ValidationError(self.env._("A plan covers posted customer invoices only."))
+        if any(m.commercial_partner_id != self.partner_id for m in moves):
+            raise ValidationError(self.env._("Every covered invoice must belong to the case's debtor."))
+        if len(moves.currency_id) > 1:
+            raise ValidationError(self.env._("A plan covers invoices of one currency."))
+        disputed = moves.filtered("collection_disputed")
+        if disputed:
+            raise ValidationError(self.env._("%s is disputed: resolve the dispute before planning its payment.",
+                                             ", ".join(disputed.mapped("name"))))
+        paid = moves.filtered(lambda m: m.currency_id.is_zero(m.amount_residual))
+        if paid:
+            raise ValidationError(self.env._("%s is already paid: it cannot be part of a plan.",
+                                             ", ".join(paid.mapped("name"))))
+        currency = moves.currency_id
+        total = currency.round(sum(moves.mapped("amount_residual")))
+        if currency.compare_amounts(self.down_payment, total) >= 0:
+            raise ValidationError(self.env._("The down payment must be less than the total."))
+        financed = currency.round(total - self.down_payment)
+        interest = currency.round(financed * self.interest_rate / 100)
+        count = self.installment_count
+
+        def split(amount):
+            each = float_round(amount / count, precision_rounding=currency.rounding, rounding_method="DOWN")
+            parts = [each] * (count - 1)
+            return [*parts, currency.round(amount - sum(parts))]
+
+        dates = [self.first_date + FREQUENCY_STEP[self.frequency] * i for i in range(count)]
+        lines = []
+        if self.down_payment:
+            lines.append({"sequence": 0, "date": fields.Date.context_today(self), "amount": self.down_payment,
+                          "interest_amount": 0.0, "is_down_payment": True})
+        lines += [{"sequence": i + 1, "date": d, "amount": a, "interest_amount": r}
+                  for i, (d, a, r) in enumerate(zip(dates, split(financed), split(interest)))]
+        return {"amount_total": total, "interest_amount": interest, "lines": lines}
 
     def _compute_schedule(self):
-        """Installments that sum exactly to the total: each rounded down, the last takes the remainder."""
         for plan in self:
-            moves = plan.move_ids
-            if not moves:
-                raise ValidationError(self.env._("Choose the invoices the plan covers."))
-            if any(m.state != "posted" or m.move_type != "out_invoice" for m in moves):
-                raise ValidationError(self.env._("A plan covers posted customer invoices only."))
-            if any(m.commercial_partner_id != plan.partner_id for m in moves):
-                raise ValidationError(self.env._("Every covered invoice must belong to the case's debtor."))
-            if len(moves.currency_id) > 1:
-                raise ValidationError(self.env._("A plan covers invoices of one currency."))
-            paid = moves.filtered(lambda m: m.currency_id.is_zero(m.amount_residual))
-            if paid:
-                raise ValidationError(self.env._("%s is already paid: it cannot be part of a plan.",
-                                                 ", ".join(paid.mapped("name"))))
-            currency = moves.currency_id
-            total = currency.round(sum(moves.mapped("amount_residual")))
-            if currency.compare_amounts(plan.down_payment, total) >= 0:
-                raise ValidationError(self.env._("The down payment must be less than the total."))
-            interest = currency.round((total - plan.down_payment) * plan.interest_rate / 100)
-            financed = currency.round(total - plan.down_payment + interest)
-            each = currency.round(financed / plan.installment_count - currency.rounding / 2)
-            amounts = [each] * (plan.installment_count - 1)
-            amounts.append(currency.round(financed - sum(amounts)))
-            dates = [plan.first_date + FREQUENCY_STEP[plan.frequency] * i for i in range(plan.installment_count)]
-            lines = [Command.clear()]
-            if plan.down_payment:
-                lines.append(Command.create({"sequence": 0, "date": fields.Date.context_today(self),
-                                             "amount": plan.down_payment, "is_down_payment": True}))
-            lines += [Command.create({"sequence": i + 1, "date": d, "amount": a})
-                      for i, (d, a) in enumerate(zip(dates, amounts))]
-            plan.write({"currency_id": currency.id, "amount_total": total, "interest_amount": interest,
-                        "line_ids": lines})
+            vals = plan._schedule_values()
+            plan.sudo().with_context(collection_plan_scheduling=True).write({
+                "amount_total": vals["amount_total"], "interest_amount": vals["interest_amount"],
+                "line_ids": [Command.clear()] + [Command.create(line) for line in vals["lines"]],
+            })
+
+    # ------------------------------------------------------------------ payments
+    def _collection_cash_by_plan(self):
+        """Cash (customer payments and bank statement lines) reconciled with the covered invoices since activation.
+
+        Credit notes, write-off entries, exchange differences and reversals are
+        not cash: they are left out here and reduce the schedule from its end.
+        """
+        active = self.filtered("activation_date")
+        if not active:
+            return {}
+        self.env.flush_all()
+        self.env.cr.execute(SQL(
+            """
+            SELECT rel.plan_id, SUM(apr.debit_amount_currency)
+              FROM collection_payment_plan p
+              JOIN collection_payment_plan_move_rel rel ON rel.plan_id = p.id
+              JOIN account_move_line dl ON dl.move_id = rel.move_id AND dl.display_type = 'payment_term'
+              JOIN account_partial_reconcile apr ON apr.debit_move_id = dl.id AND apr.create_date >= p.activation_date
+              JOIN account_move_line cl ON cl.id = apr.credit_move_id
+              JOIN account_move cm ON cm.id = cl.move_id
+             WHERE p.id = ANY(%s) AND (cm.origin_payment_id IS NOT NULL OR cm.statement_line_id IS NOT NULL)
+             GROUP BY rel.plan_id
+            """, active.ids))
+        return dict(self.env.cr.fetchall())
+
+    def _collection_payment_status(self):
+        """Per plan and installment: principal paid, interest paid and what is left.
+
+        Cash is applied to the installments in date order (an over-payment rolls
+        into the next one). Non-cash reductions of the covered invoices (credit
+        notes, write-offs) shrink the schedule from its last installment backward.
+        """
+        cash_by_plan = self._collection_cash_by_plan()
+        result = {}
+        for plan in self:
+            if not plan.id:
+                continue
+            currency = plan.currency_id
+            lines = plan.line_ids.sorted(lambda l: (l.date, l.sequence))
+            cash = cash_by_plan.get(plan.id, 0.0) if plan.activation_date else 0.0
+            reduction = 0.0
+            if plan.state in ("active", "completed", "broken"):
+                reduction = max(plan.amount_total - plan._covered_residual() - cash, 0.0)
+            owed = {line.id: line.amount for line in lines}
+            for line in reversed(lines):
+                cut = min(reduction, owed[line.id])
+                owed[line.id] -= cut
+                reduction -= cut
+            status = {}
+            for line in lines:
+                paid = currency.round(min(cash, owed[line.id]))
+                cash -= paid
+                interest_paid = 0.0
+                interest_due = line.interest_amount
+                if line.interest_move_id and line.interest_move_id.state == "posted":
+                    interest_move = line.interest_move_id
+                    interest_due = 0.0 if interest_move.payment_state == "reversed" else line.interest_amount
+                    interest_paid = interest_due and currency.round(interest_due - interest_move.amount_residual)
+                residual = currency.round(owed[line.id] - paid + interest_due - interest_paid)
+                status[line.id] = {"owed": owed[line.id], "paid": paid, "interest_paid": interest_paid,
+                                   "residual": max(residual, 0.0)}
+            result[plan.id] = status
+        return result
 
     # ------------------------------------------------------------------ actions
     def action_propose(self):
-        for plan in self.filtered(lambda p: p.state == "draft"):
+        """Freeze the schedule as the offer made to the customer (the portal shows it for acceptance)."""
+        for plan in self:
+            if plan.state != "draft":
+                raise UserError(self.env._("Only a draft plan can be proposed."))
+            plan.check_access("write")
             plan._compute_schedule()
-            plan.state = "proposed"
+            plan.sudo().state = "proposed"
+            plan.message_post(body=self.env._("Payment plan proposed to the customer: %(count)s installments, "
+                                              "total %(total)s.", count=len(plan.line_ids),
+                                              total=plan.amount_total + plan.interest_amount))
+        return True
+
+    def action_recompute_schedule(self):
+        """Rebuild the schedule from today's open amounts (sets the plan back to draft, voids approval)."""
+        for plan in self:
+            if plan.state not in ("draft", "proposed"):
+                raise UserError(self.env._("Only a draft or proposed plan can get a new schedule."))
+            plan.check_access("write")
+            plan.sudo().write({"state": "draft", "approved_by_id": False, "approved_amount": 0.0,
+                               "accepted_date": False, "accepted_by_partner_id": False})
+            plan._compute_schedule()
+        return True
 
     def action_approve(self):
-        if not self.env.user.has_group("collections_management.collections_management_group_manager"):
+        if not self._collection_is_manager():
             raise UserError(self.env._("Only a Collections Manager can approve a payment plan."))
-        self.write({"approved_by_id": self.env.user.id})
+        for plan in self:
+            if plan.state not in ("draft", "proposed"):
+                raise UserError(self.env._("Only a draft or proposed plan can be approved."))
+            plan.sudo().write({"approved_by_id": self.env.user.id, "approved_amount": plan.amount_total})
+        return True
 
     def action_accept(self, ip=None, signer=None, channel="backend"):
         """Record the customer's acceptance (who, when, from where) and activate the plan."""
         for plan in self:
-            plan.write({
+            plan.check_access("write")
+            if plan.state not in ("draft", "proposed"):
+                raise UserError(self.env._("Only a draft or proposed plan can be accepted."))
+            plan.sudo().write({
                 "accepted_date": fields.Datetime.now(), "accepted_user_id": self.env.user.id,
                 "accepted_by_partner_id": (signer or self.env.user.partner_id).id,
                 "accepted_ip": ip, "acceptance_channel": channel,
@@ -159,132 +356,211 @@ class CollectionPaymentPlan(models.Model):
         return self.action_activate()
 
     def action_activate(self):
+        """Start the agreed schedule: nothing is posted; the covered invoices stay open and get paid."""
+        today = fields.Date.context_today(self)
         for plan in self:
+            plan.check_access("write")
             if plan.state not in ("draft", "proposed"):
                 raise UserError(self.env._("Only a draft or proposed plan can be activated."))
             if plan.needs_approval:
                 raise UserError(self.env._(
                     "This plan is above the approval amount: a Collections Manager must approve it first."))
-            plan._compute_schedule()
-            plan._post_restructuring()
-            plan.state = "active"
+            plan._check_schedule_current(today)
+            other = self.search([("id", "!=", plan.id), ("state", "=", "active"),
+                                 ("move_ids", "in", plan.move_ids.ids)], limit=1)
+            if other:
+                raise UserError(self.env._("%(invoices)s is already covered by the active plan %(plan)s.",
+                                           invoices=", ".join((other.move_ids & plan.move_ids).mapped("name")),
+                                           plan=other.name))
+            if plan.interest_amount and not plan.company_id.collection_interest_product_id:
+                raise UserError(self.env._(
+                    "Set the product of payment plan interest in the Collections settings (it gives the income "
+                    "account and taxes of the interest invoices)."))
+            plan.sudo().write({"state": "active", "activation_date": self.env.cr.now()})
+            plan.line_ids.filtered("is_down_payment").sudo().write({"date": today})
+            plan.case_id.sudo().plan_id = plan
+            if plan.company_id.collection_plan_interest_timing == "activation":
+                plan.line_ids._collection_post_interest()
+            plan.message_post(body=self.env._("Payment plan activated: the covered invoices are now collected by "
+                                              "the plan's dates."))
         return True
 
-    def _post_restructuring(self):
+    def _check_schedule_current(self, today):
+        """The schedule the customer accepted is activated as is, or not at all."""
         self.ensure_one()
-        originals = self._open_lines()
-        account = originals.account_id[:1]
-        company_total = sum(originals.mapped("amount_residual"))
-        currency_total = sum(originals.mapped("amount_residual_currency"))
-        journal = self.env["account.journal"].search(
-            [("company_id", "=", self.company_id.id), ("type", "=", "general")], limit=1)
-        company_currency = self.company_id.currency_id
-        rate = company_total / currency_total
-        interest_balance = company_currency.round(self.interest_amount * rate)
-        grand_currency = currency_total + self.interest_amount
-        grand_company = company_total + interest_balance
-        lines, allocated = [], 0.0
-        for index, installment in enumerate(self.line_ids.sorted("sequence")):
-            if index == len(self.line_ids) - 1:
-                balance = company_currency.round(grand_company - allocated)
-            else:
-                balance = company_currency.round(grand_company * installment.amount / grand_currency)
-            allocated += balance
-            lines.append(Command.create({
-                "name": self.env._("%(plan)s installment %(n)s", plan=self.name, n=installment.sequence),
-                "account_id": account.id, "partner_id": self.partner_id.id, "currency_id": self.currency_id.id,
-                "amount_currency": installment.amount, "balance": balance, "date_maturity": installment.date,
-            }))
-        if self.interest_amount:
-            income = self.interest_account_id or self.env["account.account"].search(
-                [("company_ids", "in", self.company_id.ids), ("account_type", "=", "income_other")], limit=1)
-            if not income:
-                raise UserError(self.env._("Choose the income account of the plan's interest."))
-            lines.append(Command.create({
-                "name": self.env._("%(plan)s: interest", plan=self.name), "account_id": income.id,
-                "partner_id": self.partner_id.id, "currency_id": self.currency_id.id,
-                "amount_currency": -self.interest_amount, "balance": -interest_balance,
-            }))
-        for line in originals:
-            lines.append(Command.create({
-                "name": self.env._("%(plan)s: restructures %(invoice)s", plan=self.name, invoice=line.move_id.name),
-                "account_id": line.account_id.id, "partner_id": self.partner_id.id, "currency_id": line.currency_id.id,
-                "amount_currency": -line.amount_residual_currency, "balance": -line.amount_residual,
-            }))
-        move = self.env["account.move"].create({
-            "move_type": "entry", "journal_id": journal.id, "date": fields.Date.context_today(self),
-            "partner_id": self.partner_id.id,
-            "ref": self.name, "line_ids": lines,
-        })
-        move.action_post()
-        # lines keep their creation order: installments, then one counterpart per original line
-        created = move.line_ids.sorted("id")
-        installments = created[:len(self.line_ids)]
-        counterparts = created[len(self.line_ids) + (1 if self.interest_amount else 0):]
-        for installment, line in zip(self.line_ids.sorted("sequence"), installments):
-            installment.move_line_id = line
-        for original, counterpart in zip(originals, counterparts):
-            (original | counterpart).reconcile()
-        self.restructure_move_id = move
+        if self.currency_id.compare_amounts(self._covered_residual(), self.amount_total):
+            raise UserError(self.env._(
+                "The open amount of the covered invoices changed since this schedule was made (%(then)s, now "
+                "%(now)s): recompute the schedule and agree it again.",
+                then=self.amount_total, now=self._covered_residual()))
+        late = self.line_ids.filtered(lambda l: not l.is_down_payment and l.date < today)
+        if late:
+            raise UserError(self.env._(
+                "The installment of %s is already past: recompute the schedule and agree it again.",
+                min(late.mapped("date"))))
 
     def action_cancel(self):
-        """Undo a plan no installment of which was paid: the invoices are open again."""
+        """Cancel a plan nothing was paid on: reverse its posted interest, and the books are as before."""
         for plan in self:
+            plan.check_access("write")
+            if plan.state in ("completed", "broken", "cancelled"):
+                raise UserError(self.env._("A %s plan cannot be cancelled.",
+                                           dict(self._fields["state"].selection)[plan.state]))
             if plan.state == "active":
-                if any(line.state in ("paid", "partial") for line in plan.line_ids):
+                if plan.currency_id.compare_amounts(plan.amount_paid, 0) > 0:
                     raise UserError(self.env._("Installments were paid: break the plan instead of cancelling it."))
-                plan.restructure_move_id.button_draft()
-                plan.restructure_move_id.button_cancel()
-            plan.state = "cancelled"
+                plan.line_ids._collection_reverse_interest(self.env._("Payment plan %s cancelled", plan.name))
+            plan._collection_end("cancelled", self.env._("Cancelled by %s", self.env.user.name))
+        return True
 
+    def _collection_end(self, state, reason):
+        today = fields.Date.context_today(self)
+        for plan in self:
+            plan.sudo().write({"state": state, "end_date": today, "end_reason": reason})
+            if plan.case_id.plan_id == plan:
+                plan.case_id.sudo().plan_id = False
+
+    # ------------------------------------------------------------------ daily checks
     def _check_breach(self, today=None):
-        """Break active plans with an installment unpaid past the grace days; complete the fully paid."""
+        """Break active plans with an installment unpaid past the grace days; complete the fully paid.
+
+        A broken plan's interest not yet due is reversed; the engine then collects
+        the covered invoices again by their own due dates.
+        """
         today = today or fields.Date.context_today(self)
+        status = self._collection_payment_status()
+        engine = self.env["collection.engine"]
         for plan in self.filtered(lambda p: p.state == "active"):
-            if all(line.state == "paid" for line in plan.line_ids):
-                plan.state = "completed"
+            lines = status.get(plan.id, {})
+            if all(plan.currency_id.is_zero(v["residual"]) for v in lines.values()) \
+                    or plan.currency_id.is_zero(plan._covered_residual()):
+                plan._collection_end("completed", self.env._("Paid in full"))
                 continue
-            late = plan.line_ids.filtered(lambda l: l.state != "paid"
+            late = plan.line_ids.filtered(lambda l, lines=lines: not plan.currency_id.is_zero(lines[l.id]["residual"])
                                           and (today - l.date).days > plan.grace_days)
-            if late:
-                plan.state = "broken"
-                self.env["collection.engine"]._schedule_activities(
-                    plan.case_id, self.env.ref("mail.mail_activity_data_call"),
-                    self.env._("Payment plan broken: installment of %s unpaid", min(late.mapped("date"))), today)
+            if not late:
+                continue
+            first_late = min(late.mapped("date"))
+            plan.line_ids.filtered(lambda l: l.date > today)._collection_reverse_interest(
+                self.env._("Payment plan %s broken: interest not yet due", plan.name))
+            plan._collection_end("broken", self.env._("Installment of %s unpaid after the grace days", first_late))
+            plan.message_post(body=self.env._("Payment plan broken: the installment of %s was not paid.", first_late))
+            engine._schedule_activities(
+                plan.case_id, self.env.ref("mail.mail_activity_data_call"),
+                self.env._("Payment plan broken: installment of %s unpaid", first_late), today)
+
+    def _collection_demo_pay(self, amount):
+        """Demo data only: a customer payment of ``amount`` on the covered invoices, oldest first."""
+        self.ensure_one()
+        moves = self.move_ids.filtered(lambda m: m.amount_residual > 0).sorted(lambda m: (m.invoice_date_due, m.id))
+        self.env["account.payment.register"].with_context(active_model="account.move", active_ids=moves.ids).create(
+            {"amount": amount, "group_payment": True, "payment_date": fields.Date.context_today(self)},
+        )._create_payments()
 
     @api.model
     def _cron_check_plans(self):
-        self.search([("state", "=", "active")])._check_breach()
+        """Daily: invoice interest that falls due, then break or complete the active plans."""
+        today = fields.Date.context_today(self)
+        plans = self.search([("state", "=", "active")])
+        plans.line_ids.filtered(lambda l: l.date <= today)._collection_post_interest()
+        plans._check_breach(today)
 
 
 class CollectionPaymentPlanLine(models.Model):
+    """One agreed installment: principal from the covered invoices, plus its interest invoice if any."""
+
     _name = "collection.payment.plan.line"
     _description = "Payment Plan Installment"
-    _order = "plan_id, sequence"
+    _order = "plan_id, sequence, date"
+    _check_company_auto = True
 
-    plan_id = fields.Many2one("collection.payment.plan", required=True, ondelete="cascade", index=True)
+    plan_id = fields.Many2one("collection.payment.plan", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="plan_id.company_id", store=True)
     currency_id = fields.Many2one(related="plan_id.currency_id")
     sequence = fields.Integer()
     is_down_payment = fields.Boolean()
     date = fields.Date(required=True)
-    amount = fields.Monetary(required=True)
-    move_line_id = fields.Many2one("account.move.line", "Receivable line", readonly=True, index="btree_not_null")
-    amount_residual = fields.Monetary(compute="_compute_state")
-    state = fields.Selection([("due", "Due"), ("partial", "Partially paid"), ("paid", "Paid"), ("overdue", "Overdue")],
-                             compute="_compute_state")
+    amount = fields.Monetary("Principal", required=True)
+    interest_amount = fields.Monetary("Interest")
+    amount_total = fields.Monetary("Installment", compute="_compute_amount_total")
+    interest_move_id = fields.Many2one("account.move", "Interest invoice", readonly=True, copy=False,
+                                       index="btree_not_null")
+    amount_paid = fields.Monetary("Paid", compute="_compute_state")
+    amount_residual = fields.Monetary("Left to pay", compute="_compute_state")
+    state = fields.Selection([("due", "Due"), ("partial", "Partially paid"), ("paid", "Paid"), ("overdue", "Overdue"),
+                              ("credited", "Settled by credit note")], compute="_compute_state")
 
-    @api.depends("move_line_id.amount_residual_currency", "date", "amount")
+    @api.depends("amount", "interest_amount")
+    def _compute_amount_total(self):
+        for line in self:
+            line.amount_total = line.amount + line.interest_amount
+
     def _compute_state(self):
         today = fields.Date.context_today(self)
+        status = self.plan_id._collection_payment_status()
         for line in self:
-            residual = line.move_line_id.amount_residual_currency if line.move_line_id else line.amount
-            line.amount_residual = residual
-            if line.move_line_id and line.currency_id.compare_amounts(residual, 0) <= 0:
+            values = status.get(line.plan_id.id, {}).get(line.id)
+            if not values:
+                line.amount_paid, line.amount_residual = 0.0, line.amount_total
+            else:
+                line.amount_paid = values["paid"] + values["interest_paid"]
+                line.amount_residual = values["residual"]
+            if values and line.currency_id.is_zero(values["owed"]) and line.currency_id.is_zero(line.amount_residual):
+                line.state = "credited"
+            elif line.plan_id.state in ("active", "completed", "broken") and line.currency_id.is_zero(
+                    line.amount_residual):
                 line.state = "paid"
-            elif line.currency_id.compare_amounts(residual, line.amount) < 0:
+            elif line.currency_id.compare_amounts(line.amount_paid, 0) > 0:
                 line.state = "partial"
-            elif line.date < today:
+            elif line.date and line.date < today:
                 line.state = "overdue"
             else:
                 line.state = "due"
+
+    def _collection_post_interest(self):
+        """Invoice each installment's interest once (unique key on the invoice's installment)."""
+        todo = self.filtered(lambda l: l.interest_amount > 0 and not l.interest_move_id
+                             and l.plan_id.state == "active")
+        if not todo:
+            return self.env["account.move"]
+        todo = todo.try_lock_for_update()  # another worker invoicing the same installment skips it
+        todo.invalidate_recordset(["interest_move_id"])
+        moves = self.env["account.move"]
+        for line in todo.filtered(lambda l: not l.interest_move_id):
+            plan = line.plan_id
+            product = plan.company_id.collection_interest_product_id
+            move = self.env["account.move"].sudo().with_company(plan.company_id).create({
+                "move_type": "out_invoice",
+                "partner_id": plan.partner_id.id,
+                "currency_id": plan.currency_id.id,
+                "invoice_date": fields.Date.context_today(self),
+                "invoice_date_due": max(line.date, fields.Date.context_today(self)),
+                "invoice_origin": plan.name,
+                "ref": self.env._("%(plan)s: interest of installment %(n)s", plan=plan.name, n=line.sequence),
+                "collection_plan_line_id": line.id,
+                "collection_interest_plan_id": plan.id,
+                "collection_charge_type": "interest",
+                "invoice_line_ids": [Command.create({
+                    "product_id": product.id,
+                    "name": self.env._("Interest of installment %(n)s of %(plan)s (due %(date)s)",
+                                       n=line.sequence, plan=plan.name, date=line.date),
+                    "quantity": 1,
+                    "price_unit": line.interest_amount,
+                })],
+            })
+            move.invoice_payment_term_id = False
+            move.invoice_date_due = max(line.date, fields.Date.context_today(self))
+            move.action_post()
+            line.sudo().interest_move_id = move
+            moves |= move
+        return moves
+
+    def _collection_reverse_interest(self, reason):
+        """Reverse (credit note, reconciled) the posted, unpaid interest invoices of these installments."""
+        moves = self.interest_move_id.filtered(lambda m: m.state == "posted" and m.payment_state == "not_paid")
+        by_plan = defaultdict(lambda: self.env["account.move"])
+        for move in moves:
+            by_plan[move.collection_interest_plan_id] |= move
+        for moves in by_plan.values():
+            moves.sudo()._reverse_moves(
+                [{"ref": reason, "invoice_date": fields.Date.context_today(self)} for _m in moves], cancel=True)

@@ -31,7 +31,8 @@ class CollectionStepExecution(models.Model):
     step_id = fields.Many2one("collection.strategy.step", required=True, ondelete="cascade", readonly=True)
     channel = fields.Selection(CHANNELS, required=True, readonly=True)
     state = fields.Selection(
-        [("pending", "Pending"), ("done", "Done"), ("failed", "Failed"), ("skipped", "Skipped")],
+        [("pending", "Pending"), ("done", "Done"), ("failed", "Failed"), ("skipped", "Skipped"),
+         ("cancelled", "Cancelled")],
         default="pending", required=True, index=True, readonly=True,
     )
     error = fields.Text(readonly=True)
@@ -102,7 +103,8 @@ class CollectionStepExecution(models.Model):
         results, ready = {}, defaultdict(lambda: self.browse())
         for execution in executions:
             case = execution.case_id
-            template = execution.step_id.mail_template_id or case._collection_stage_template()
+            # the template of the stage the step was claimed for, never the one the case has moved to since
+            template = execution.step_id.mail_template_id or execution.stage_id.mail_template_id
             recipients = case._collection_billing_contacts().filtered("email")
             if not template:
                 results[execution.id] = self.env._("No email template for stage %s.", case.stage_id.name)

@@ -36,6 +36,24 @@ class ResCompany(models.Model):
         "Payment plans above this need a manager", currency_field="currency_id",
         help="0: collectors activate any plan.",
     )
+    collection_plan_interest_timing = fields.Selection(
+        [("due", "As each installment falls due"), ("activation", "All at activation")],
+        "Invoice plan interest", default="due", required=True,
+        help="When the interest of a payment plan is invoiced. Interest is never booked before it is invoiced.",
+    )
+    collection_interest_product_id = fields.Many2one(
+        "product.product", "Plan interest product",
+        help="Gives the income account and taxes of payment plan interest invoices.",
+    )
+    collection_max_annual_rate = fields.Float(
+        "Maximum annual interest rate (%)",
+        help="Legal ceiling on late interest (e.g. Colombia's usury rate). Caps every late fee rule; "
+             "0: no ceiling.",
+    )
+    collection_promise_horizon_days = fields.Integer(
+        "Promise horizon (days)", default=60,
+        help="A promise to pay can be made for a date at most this many days ahead.",
+    )
     collection_block_held_invoices = fields.Boolean(
         "Block invoices for customers on credit hold",
         help="Posting a customer invoice for a partner on credit hold needs a Collections Manager.",
@@ -60,10 +78,59 @@ class ResCompany(models.Model):
             "judicial": self.env._("Judicial"),
         }
 
+    def _collection_default_step_names(self):
+        _ = self.env._
+        return {
+            "reminder": _("Friendly reminder before the due date"),
+            "overdue": _("Overdue notice"),
+            "sms": _("SMS reminder"),
+            "call": _("Call the customer"),
+            "formal": _("Formal notice"),
+            "letter": _("Formal letter"),
+            "negotiation": _("Negotiation call"),
+            "visit": _("Visit the customer"),
+            "legal": _("Hand over to legal"),
+        }
+
+    def _collection_default_strategy_name(self):
+        return self.env._("Standard collection")
+
+    def _collection_translate_defaults(self, langs=None):
+        """Name the default stages, strategy and steps in every installed language.
+
+        They are created per company in code (not XML data), so the PO files do
+        not reach them: each language's name is written here, at install and
+        whenever a language is installed later. Records renamed by the user
+        (their English name differs from the default) are left alone.
+        """
+        langs = [code for code in (langs or [code for code, _n in self.env["res.lang"].get_installed()])
+                 if code != "en_US"]
+        if not langs or not self:
+            return
+        english = self.with_context(lang="en_US")
+        en_stages = english._collection_default_stage_names()
+        en_steps = {name: key for key, name in english._collection_default_step_names().items()}
+        en_strategy = english._collection_default_strategy_name()
+        stages = self.env["collection.stage"].sudo().with_context(active_test=False, lang="en_US").search(
+            [("company_id", "in", self.ids), ("code", "in", list(en_stages))])
+        stages = stages.filtered(lambda s: s.name == en_stages[s.code])
+        strategies = self.env["collection.strategy"].sudo().with_context(active_test=False, lang="en_US").search(
+            [("company_id", "in", self.ids), ("name", "=", en_strategy)])
+        steps = strategies.step_ids.filtered(lambda s: s.name in en_steps)
+        for lang in langs:
+            local = self.with_context(lang=lang)
+            stage_names = local._collection_default_stage_names()
+            step_names = local._collection_default_step_names()
+            for stage in stages:
+                stage.with_context(lang=lang).name = stage_names[stage.code]
+            strategies.with_context(lang=lang).name = local._collection_default_strategy_name()
+            for step in steps:
+                step.with_context(lang=lang).name = step_names[en_steps[step.with_context(lang="en_US").name]]
+
     def _collection_ensure_default_stages(self):
         """Create the four default stages for companies that have none yet."""
-        Stage = self.env["collection.stage"].sudo().with_context(active_test=False)
-        names = self._collection_default_stage_names()
+        Stage = self.env["collection.stage"].sudo().with_context(active_test=False, lang="en_US")
+        names = self.with_context(lang="en_US")._collection_default_stage_names()
         have = set(Stage.search([("company_id", "in", self.ids)]).company_id.ids)
         vals_list = []
         for company in self.filtered(lambda c: c.id not in have):
@@ -81,8 +148,10 @@ class ResCompany(models.Model):
                     "fold": fold,
                 })
         stages = Stage.create(vals_list)
-        for company in self.filtered(lambda c: c.id not in have):
-            company._collection_create_default_strategy()
+        new_companies = self.filtered(lambda c: c.id not in have)
+        for company in new_companies:
+            company.with_context(lang="en_US")._collection_create_default_strategy()
+        new_companies._collection_translate_defaults()
         return stages
 
     def _collection_create_default_strategy(self):
@@ -100,20 +169,20 @@ class ResCompany(models.Model):
         if set(stages) < {"preventive", "administrative", "extrajudicial", "judicial"}:
             return self.env["collection.strategy"]
         sms = ref("collections_management.sms_template_collection_reminder", raise_if_not_found=False)
-        _ = self.env._
+        names = self._collection_default_step_names()
         steps = [
-            ("preventive", 2, "email", _("Friendly reminder before the due date")),
-            ("administrative", 0, "email", _("Overdue notice")),
-            ("administrative", 5, "sms", _("SMS reminder")),
-            ("administrative", 10, "call", _("Call the customer")),
-            ("extrajudicial", 0, "email", _("Formal notice")),
-            ("extrajudicial", 0, "letter", _("Formal letter")),
-            ("extrajudicial", 7, "call", _("Negotiation call")),
-            ("extrajudicial", 21, "visit", _("Visit the customer")),
-            ("judicial", 0, "legal", _("Hand over to legal")),
+            ("preventive", 2, "email", names["reminder"]),
+            ("administrative", 0, "email", names["overdue"]),
+            ("administrative", 5, "sms", names["sms"]),
+            ("administrative", 10, "call", names["call"]),
+            ("extrajudicial", 0, "email", names["formal"]),
+            ("extrajudicial", 0, "letter", names["letter"]),
+            ("extrajudicial", 7, "call", names["negotiation"]),
+            ("extrajudicial", 21, "visit", names["visit"]),
+            ("judicial", 0, "legal", names["legal"]),
         ]
         strategy = self.env["collection.strategy"].sudo().create({
-            "name": _("Standard collection"),
+            "name": self._collection_default_strategy_name(),
             "company_id": self.id,
             "step_ids": [Command.create({
                 "name": name, "stage_id": stages[code].id, "day_offset": offset, "channel": channel,

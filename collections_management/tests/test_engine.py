@@ -1,10 +1,12 @@
 from datetime import timedelta
 
 from freezegun import freeze_time
+from psycopg2 import IntegrityError
 
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import CollectionsCommon
 
@@ -140,13 +142,14 @@ class TestEngine(CollectionsCommon):
         self.assertEqual(self.env.cr.fetchone()[0], moves_before)
         self.assertTrue(case.execution_ids)
 
-    def test_claim_is_unique_even_if_run_concurrently(self):
-        """The unique key stops a second worker that claims the same step."""
+    def test_claim_key_rejects_a_second_claim_of_the_same_step(self):
+        """The database key that stops a second worker claiming the same (case, stage entry, step)."""
         self._invoice(self.partner_a, 10, 100)
         self._run()
         execution = self._case(self.partner_a).execution_ids[:1]
-        with self.assertRaises(Exception), self.env.cr.savepoint():
-            self.env["collection.step.execution"].create({
+        self.assertTrue(execution)
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+            self.env["collection.step.execution"].sudo().create({
                 "case_id": execution.case_id.id, "stage_history_id": execution.stage_history_id.id,
                 "step_id": execution.step_id.id, "channel": execution.channel,
             })

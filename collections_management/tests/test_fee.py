@@ -1,8 +1,11 @@
 from datetime import timedelta
 
+from psycopg2 import IntegrityError
+
 from odoo import Command
-from odoo.exceptions import UserError, ValidationError
-from odoo.tests import tagged
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, tagged
+from odoo.tools import mute_logger
 
 from .common import CollectionsCommon
 
@@ -40,8 +43,8 @@ class TestLateFees(CollectionsCommon):
         fee = rule._charge(move, self.TODAY)
         self.assertEqual(fee.amount, 40.0, "capped per invoice")
         self.assertFalse(rule._charge(move, self.TODAY + timedelta(days=30)))
-        with self.assertRaises(Exception), self.env.cr.savepoint():
-            self.env["collection.fee"].create({
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+            self.env["collection.fee"].sudo().create({
                 "rule_id": rule.id, "move_id": move.id, "date_from": self.TODAY - timedelta(days=1),
                 "date_to": self.TODAY, "amount": 10, "currency_id": move.currency_id.id})
 
@@ -53,19 +56,36 @@ class TestLateFees(CollectionsCommon):
         self.assertEqual(fees.move_id, old, "within the grace days no fee")
         self.assertEqual(fees.amount, 60.0, "5 % of 1000 raised to the minimum")
 
-    def test_waiver_posts_credit_note_managers_only(self):
+    def test_waiver_from_the_fee_form_posts_credit_note_managers_only(self):
         rule = self._rule(fee_type="fixed", fixed_amount=25)
-        fee = rule._charge(self._invoice(self.partner_a, 5, 100), self.TODAY)
+        move = self._invoice(self.partner_a, 5, 100)
+        self._run()
+        self._case(self.partner_a).user_id = self.collector
+        fee = rule._charge(move, self.TODAY)
+        self.env.ref("collections_management.collection_fee_view_form")  # the form managers waive from
         with self.assertRaisesRegex(UserError, "Collections Manager"):
-            fee.with_user(self.collector).action_waive("goodwill")
+            fee.with_user(self.collector).action_waive()
+        with self.assertRaises(AccessError):
+            fee.with_user(self.collector).write({"state": "waived", "waive_reason": "goodwill"})
+        with self.assertRaises(AccessError):
+            fee.with_user(self.manager).write({"amount": 1.0})
+        with self.assertRaises(AccessError):
+            self.env["collection.fee.waive.wizard"].with_user(self.collector).create(
+                {"fee_ids": [Command.set(fee.ids)], "reason": "goodwill"})
+        action = fee.with_user(self.manager).action_waive()
+        wizard = Form(self.env[action["res_model"]].with_user(self.manager).with_context(**action["context"]))
         with self.assertRaisesRegex(UserError, "why"):
-            fee.action_waive(" ")
-        fee.with_user(self.manager).action_waive("Goodwill after a delivery problem")
+            self.env["collection.fee.waive.wizard"].with_user(self.manager).create(
+                {"fee_ids": [Command.set(fee.ids)], "reason": " "}).action_waive()
+        wizard.reason = "Goodwill after a delivery problem"
+        wizard.save().action_waive()
         self.assertEqual(fee.state, "waived")
         self.assertEqual(fee.waive_move_id.move_type, "out_refund")
         self.assertEqual(fee.waive_move_id.state, "posted")
         self.assertEqual(fee.fee_move_id.payment_state, "reversed")
         self.assertEqual(fee.fee_move_id.amount_residual, 0.0)
+        self.assertEqual(fee.waive_reason, "Goodwill after a delivery problem")
+        self.assertEqual(fee.waived_by_id, self.manager)
 
     def test_bad_rules_rejected(self):
         with self.assertRaisesRegex(ValidationError, "needs a product"):

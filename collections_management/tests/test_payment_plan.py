@@ -4,7 +4,7 @@ from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
 from .common import CollectionsCommon
@@ -12,168 +12,349 @@ from .common import CollectionsCommon
 
 @tagged("post_install", "-at_install")
 class TestPaymentPlan(CollectionsCommon):
-    def _plan(self, moves, **vals):
-        self._run()
+    """Plans are schedules: the covered invoices stay open and are paid by real payments only."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.interest_product = cls.env["product.product"].create(
+            {"name": "Financing interest", "type": "service", "taxes_id": []})
+        cls.company.collection_interest_product_id = cls.interest_product
+
+    def setUp(self):
+        super().setUp()
+        self.frozen = freeze_time(self.TODAY)
+        self.frozen.start()
+        self.addCleanup(self.frozen.stop)
+
+    def _plan(self, moves, run=True, **vals):
+        if run:
+            self._run()
         return self.env["collection.payment.plan"].create({
             "case_id": self._case(moves.commercial_partner_id).id,
-            "currency_id": moves.currency_id.id,
             "move_ids": [Command.set(moves.ids)],
             "installment_count": 3,
             "first_date": self.TODAY + timedelta(days=30),
             **vals,
         })
 
-    def _pay_line(self, line, amount):
-        self.env["account.payment.register"].with_context(
-            active_model="account.move.line", active_ids=line.ids).create(
-            {"payment_date": self.TODAY, "amount": amount})._create_payments()
+    def _pay(self, moves, amount, day=None):
+        return self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=moves.ids).create(
+            {"payment_date": day or self.TODAY, "amount": amount, "group_payment": True})._create_payments()
 
-    def test_totals_exact_to_the_cent_and_restructuring_entry(self):
-        with freeze_time(self.TODAY):
-            moves = self._invoice(self.partner_a, 40, 600) | self._invoice(self.partner_a, 20, 400.01)
-            plan = self._plan(moves, down_payment=100)
-            self.assertEqual(plan.line_ids.mapped("amount"), [100.0, 300.0, 300.0, 300.01])
-            self.assertAlmostEqual(sum(plan.line_ids.mapped("amount")), 1000.01, places=2)
-            plan.action_activate()
-            entry = plan.restructure_move_id
-            self.assertEqual(entry.state, "posted")
-            self.assertAlmostEqual(sum(entry.line_ids.mapped("debit")), sum(entry.line_ids.mapped("credit")), places=2)
-            self.assertTrue(all(m.currency_id.is_zero(m.amount_residual) for m in moves), "originals settled")
-            first = self.TODAY + timedelta(days=30)
-            self.assertEqual(plan.line_ids.mapped("move_line_id.date_maturity"),
-                             [self.TODAY, first, first + relativedelta(months=1), first + relativedelta(months=2)])
-            self._run()
-            case = self._case(self.partner_a)
-            self.assertEqual(case.amount_overdue, 0.0, "the engine sees the new schedule")
-            self.assertAlmostEqual(case.amount_due, 1000.01, places=2)
+    def _refund(self, move, amount):
+        refund = self.env["account.move"].create({
+            "move_type": "out_refund", "partner_id": move.partner_id.id, "invoice_date": self.TODAY,
+            "invoice_line_ids": [Command.create({"product_id": self.product_a.id, "price_unit": amount,
+                                                 "tax_ids": []})],
+        })
+        refund.action_post()
+        (refund.line_ids | move.line_ids).filtered(
+            lambda l: l.account_id.account_type == "asset_receivable" and not l.reconciled).reconcile()
+        return refund
 
-    def test_foreign_currency_plan_is_exact(self):
-        with freeze_time(self.TODAY):
-            usd = self.setup_other_currency("USD", rates=[("2026-01-01", 1.3)])
-            moves = self._invoice(self.partner_a, 40, 100, currency=usd) | self._invoice(self.partner_a, 30, 100, currency=usd)
-            plan = self._plan(moves)
-            self.assertEqual(plan.line_ids.mapped("amount"), [66.66, 66.66, 66.68])
-            plan.action_activate()
-            receivables = plan.line_ids.move_line_id
-            self.assertAlmostEqual(sum(receivables.mapped("amount_currency")), 200.0, places=2)
-            self.assertAlmostEqual(sum(receivables.mapped("balance")), sum(moves.mapped("amount_total_signed")), places=2)
-            self.assertTrue(all(m.currency_id.is_zero(m.amount_residual) for m in moves))
+    def _states(self, plan):
+        plan.invalidate_recordset()
+        plan.line_ids.invalidate_recordset()
+        return [(line.amount_paid, line.state) for line in plan.line_ids.sorted("sequence")]
 
-    def test_installment_states_from_payments(self):
-        with freeze_time(self.TODAY):
-            plan = self._plan(self._invoice(self.partner_a, 40, 300))
-            plan.action_activate()
-            first, second, third = plan.line_ids.sorted("sequence")
-            self.assertEqual(first.state, "due")
-            self._pay_line(first.move_line_id, 100)
-            self._pay_line(second.move_line_id, 40)
-            plan.line_ids.invalidate_recordset()
-            self.assertEqual(first.state, "paid")
-            self.assertEqual(second.state, "partial")
-            self.assertEqual(third.state, "due")
-            self._pay_line(second.move_line_id, 60)
-            self._pay_line(third.move_line_id, 150)  # over-payment: the rest stays as a credit
-            plan.line_ids.invalidate_recordset()
-            self.assertEqual(set(plan.line_ids.mapped("state")), {"paid"})
-            plan._check_breach()
-            self.assertEqual(plan.state, "completed")
+    def test_activation_posts_nothing_and_cash_basis_vat_waits_for_cash(self):
+        self.company.tax_exigibility = True
+        transition = self.env["account.account"].create({
+            "code": "CABA01", "name": "VAT to collect", "account_type": "liability_current", "reconcile": True})
+        tax_account = self.company_data["default_account_tax_sale"]
+        vat = self.env["account.tax"].create({
+            "name": "IVA 19% on payment", "amount": 19, "type_tax_use": "sale", "tax_exigibility": "on_payment",
+            "cash_basis_transition_account_id": transition.id,
+            "invoice_repartition_line_ids": [Command.create({"repartition_type": "base"}),
+                                             Command.create({"repartition_type": "tax", "account_id": tax_account.id})],
+            "refund_repartition_line_ids": [Command.create({"repartition_type": "base"}),
+                                            Command.create({"repartition_type": "tax", "account_id": tax_account.id})],
+        })
+        move = self._invoice(self.partner_a, 40, 1000, post=False)
+        move.invoice_line_ids.tax_ids = vat
+        move.action_post()
+        self.assertEqual(move.amount_total, 1190.0)
+        plan = self._plan(move)
+        entries_before = self.env["account.move"].search_count([])
+        plan.action_activate()
+        self.assertEqual(plan.state, "active")
+        self.assertEqual(self.env["account.move"].search_count([]), entries_before, "activation posts nothing")
+        self.assertEqual(move.payment_state, "not_paid", "the invoice is not paid by a plan")
+        self.assertEqual(move.amount_residual, 1190.0)
+        self.assertFalse(move.tax_cash_basis_created_move_ids, "no VAT declared as collected without cash")
+        self._pay(move, 396.66)
+        self.assertEqual(move.payment_state, "partial")
+        self.assertEqual(len(move.tax_cash_basis_created_move_ids), 1, "real cash: Odoo's own cash-basis entry")
+        self.assertEqual(self._states(plan)[0], (396.66, "paid"))
 
-    def test_breach_returns_case_to_collections(self):
-        with freeze_time(self.TODAY):
-            plan = self._plan(self._invoice(self.partner_a, 40, 300), grace_days=5)
-            plan.action_activate()
-        later = self.TODAY + timedelta(days=40)
-        plan._check_breach(self.TODAY + timedelta(days=33))
+    def test_installments_paid_in_date_order_with_overpayment_rolling(self):
+        moves = self._invoice(self.partner_a, 40, 600) | self._invoice(self.partner_a, 20, 400.01)
+        plan = self._plan(moves, down_payment=100)
+        self.assertEqual(plan.line_ids.sorted("sequence").mapped("amount"), [100.0, 300.0, 300.0, 300.01],
+                         "exact to the cent: rounded down, the last takes the remainder")
+        plan.action_activate()
+        first = self.TODAY + timedelta(days=30)
+        self.assertEqual(plan.line_ids.sorted("sequence").mapped("date"),
+                         [self.TODAY, first, first + relativedelta(months=1), first + relativedelta(months=2)])
+        self._pay(moves, 250)
+        # 250 = the down payment (100) + 150 of the first installment
+        self.assertEqual(self._states(plan), [(100.0, "paid"), (150.0, "partial"), (0.0, "due"), (0.0, "due")])
+        self._pay(moves, 400)
+        # 400 more: 150 closes the first installment, 250 rolls into the second
+        self.assertEqual(self._states(plan), [(100.0, "paid"), (300.0, "paid"), (250.0, "partial"), (0.0, "due")])
+        self.assertAlmostEqual(plan.amount_paid, 650.0, places=2)
+        self.assertAlmostEqual(plan.amount_remaining, 350.01, places=2)
+        self.assertEqual((plan.next_date, plan.next_amount), (first + relativedelta(months=1), 50.0))
+
+    def test_credit_note_shrinks_the_schedule_from_its_end_and_is_not_a_payment(self):
+        move = self._invoice(self.partner_a, 40, 900)
+        plan = self._plan(move)
+        plan.action_activate()
+        self._refund(move, 400)
+        self.assertEqual(self._states(plan), [(0.0, "due"), (0.0, "due"), (0.0, "credited")],
+                         "a credit note pays no installment: it cancels the last one")
+        plan.line_ids.invalidate_recordset()
+        self.assertEqual([line.amount_residual for line in plan.line_ids.sorted("sequence")], [300.0, 200.0, 0.0])
+        self._pay(move, 500)
+        plan._check_breach()
+        self.assertEqual(plan.state, "completed")
+        self.assertFalse(plan.case_id.plan_id)
+
+    def test_unreconciled_payment_no_longer_pays_the_installment(self):
+        move = self._invoice(self.partner_a, 40, 300)
+        plan = self._plan(move)
+        plan.action_activate()
+        payment = self._pay(move, 100)
+        self.assertEqual(self._states(plan)[0], (100.0, "paid"))
+        payment.move_id.line_ids.remove_move_reconcile()
+        self.assertEqual(self._states(plan)[0], (0.0, "due"))
+
+    def test_plan_pauses_staging_dunning_and_fees_of_covered_invoices(self):
+        fee_product = self.env["product.product"].create({"name": "Late fee", "type": "service", "taxes_id": []})
+        rule = self.env["collection.fee.rule"].create(
+            {"name": "Fixed", "fee_type": "fixed", "fixed_amount": 20, "product_id": fee_product.id})
+        covered = self._invoice(self.partner_a, 40, 300)
+        plan = self._plan(covered)
+        case = plan.case_id
+        stage = case.stage_id
+        plan.action_activate()
+        executions = len(case.execution_ids)
+        self._run(today=self.TODAY + timedelta(days=5))
+        self.assertEqual(case.state, "open", "the case stays open while the plan runs")
+        self.assertEqual(case.plan_id, plan)
+        self.assertEqual(case.stage_id, stage, "the case keeps its stage")
+        self.assertEqual(case.amount_overdue, 0.0, "covered invoices are collected by the plan's dates")
+        self.assertEqual(case.amount_due, 300.0)
+        self.assertFalse(covered.collection_stage_id)
+        self.assertEqual(len(case.execution_ids), executions, "no step while everything is under the plan")
+        self.assertFalse(rule._charge(covered, self.TODAY + timedelta(days=5)), "no late fee on a covered invoice")
+        self.assertNotIn(covered, case._collection_overdue_moves(), "no reminder lists it as overdue")
+
+    def test_breach_sends_case_back_to_stage_of_oldest_unpaid_debt(self):
+        move = self._invoice(self.partner_a, 40, 300)
+        plan = self._plan(move, grace_days=5)
+        case = plan.case_id
+        plan.action_activate()
+        case.activity_ids.unlink()
+        plan._check_breach(self.TODAY + timedelta(days=35))
         self.assertEqual(plan.state, "active", "within the grace days")
         plan._check_breach(self.TODAY + timedelta(days=36))
         self.assertEqual(plan.state, "broken")
-        case = plan.case_id
-        self.assertTrue(case.activity_ids.filtered(lambda a: "plan broken" in (a.summary or "")))
-        self._run(today=later)
-        self.assertEqual(case.stage_id, self.stage_by_code["administrative"],
-                         "back at the stage of the oldest unpaid installment (10 days)")
+        self.assertFalse(case.plan_id)
+        activity = case.activity_ids.filtered(lambda a: "plan broken" in (a.summary or ""))
+        self.assertEqual(len(activity), 1, "the breach activity is on the open case")
+        self._run(today=self.TODAY + timedelta(days=36))
+        self.assertEqual(case.state, "open")
+        # the invoice fell due 40 days before TODAY: 76 days overdue now
+        self.assertEqual(case.stage_id, self.stage_by_code["extrajudicial"])
+        self.assertEqual(move.collection_stage_id, self.stage_by_code["extrajudicial"])
+        self.assertEqual(case.amount_overdue, 300.0)
 
-    def test_cancel_reopens_the_invoices(self):
-        with freeze_time(self.TODAY):
-            move = self._invoice(self.partner_a, 40, 300)
-            plan = self._plan(move)
+    def test_interest_invoiced_per_installment_as_it_falls_due(self):
+        move = self._invoice(self.partner_a, 40, 1000)
+        plan = self._plan(move, interest_rate=6)
+        self.assertEqual(plan.interest_amount, 60.0)
+        self.assertEqual(plan.line_ids.sorted("sequence").mapped("interest_amount"), [20.0, 20.0, 20.0])
+        plan.action_activate()
+        self.assertFalse(plan.interest_move_ids, "no income booked on money that may never come")
+        first = plan.line_ids.sorted("sequence")[0]
+        with freeze_time(first.date):
+            self.env["collection.payment.plan"]._cron_check_plans()
+            self.env["collection.payment.plan"]._cron_check_plans()
+        interest = plan.interest_move_ids
+        self.assertEqual(len(interest), 1, "one document per installment, once")
+        self.assertEqual((interest.move_type, interest.state, interest.amount_total), ("out_invoice", "posted", 20.0))
+        self.assertEqual(interest.collection_charge_type, "interest")
+        self.assertEqual(move.amount_residual, 1000.0, "the original invoice is untouched")
+        self._pay(move, 333.33)
+        self.assertEqual(self._states(plan)[0][1], "partial", "interest still unpaid")
+        self._pay(interest, 20.0)
+        self.assertEqual(self._states(plan)[0], (353.33, "paid"))
+
+    def test_broken_plan_reverses_interest_not_yet_due_with_credit_notes(self):
+        self.company.collection_plan_interest_timing = "activation"
+        move = self._invoice(self.partner_a, 40, 1000)
+        plan = self._plan(move, interest_rate=6)
+        plan.action_activate()
+        self.assertEqual(len(plan.interest_move_ids), 3, "all interest invoiced at activation, by choice")
+        second_date = plan.line_ids.sorted("sequence")[1].date
+        plan._check_breach(self.TODAY + timedelta(days=36))
+        self.assertEqual(plan.state, "broken")
+        first, second, third = plan.line_ids.sorted("sequence")
+        self.assertEqual(first.interest_move_id.payment_state, "not_paid", "interest already due stays owed")
+        for line in (second, third):
+            self.assertGreater(line.date, self.TODAY + timedelta(days=36))
+            self.assertEqual(line.interest_move_id.state, "posted", "never reset to draft")
+            self.assertEqual(line.interest_move_id.payment_state, "reversed")
+        refunds = self.env["account.move"].search([("reversed_entry_id", "in", plan.interest_move_ids.ids)])
+        self.assertEqual(len(refunds), 2)
+        self.assertTrue(all(r.state == "posted" and r.move_type == "out_refund" for r in refunds))
+        self.assertLess(self.TODAY + timedelta(days=36), second_date)
+
+    def test_cancel_leaves_the_books_as_if_there_had_been_no_plan(self):
+        move = self._invoice(self.partner_a, 40, 300)
+        plan = self._plan(move)
+        entries = self.env["account.move"].search_count([])
+        plan.action_activate()
+        plan.action_cancel()
+        self.assertEqual(plan.state, "cancelled")
+        self.assertEqual(self.env["account.move"].search_count([]), entries, "nothing posted, nothing to reverse")
+        self.assertEqual((move.amount_residual, move.payment_state), (300.0, "not_paid"))
+        self.assertFalse(plan.case_id.plan_id)
+        # with posted interest: reversed by credit notes
+        self.company.collection_plan_interest_timing = "activation"
+        other = self._plan(self._invoice(self.partner_b, 40, 500), interest_rate=3)
+        other.action_activate()
+        other.action_cancel()
+        self.assertEqual(set(other.interest_move_ids.mapped("payment_state")), {"reversed"})
+        self.assertEqual(set(other.interest_move_ids.mapped("state")), {"posted"})
+        # with a payment received: refused
+        paid = self._plan(self._invoice(self.env["res.partner"].create({"name": "Third"}), 40, 300))
+        paid.action_activate()
+        self._pay(paid.move_ids, 50)
+        paid.invalidate_recordset()
+        with self.assertRaisesRegex(UserError, "break the plan instead"):
+            paid.action_cancel()
+
+    def test_accepted_schedule_is_frozen(self):
+        move = self._invoice(self.partner_a, 40, 900)
+        plan = self._plan(move)
+        plan.action_propose()
+        schedule = [(line.date, line.amount) for line in plan.line_ids]
+        with freeze_time(self.TODAY + timedelta(days=31)):
+            with self.assertRaisesRegex(UserError, "already past"):
+                plan.action_activate()
+        self.assertEqual([(line.date, line.amount) for line in plan.line_ids], schedule, "never recomputed silently")
+        self._pay(move, 100)
+        with self.assertRaisesRegex(UserError, "changed since this schedule was made"):
             plan.action_activate()
-            plan.action_cancel()
-            self.assertEqual(plan.state, "cancelled")
-            self.assertEqual(plan.restructure_move_id.state, "cancel")
-            self.assertEqual(move.amount_residual, 300.0)
+        self.assertEqual(plan.state, "proposed")
+        plan.action_recompute_schedule()
+        self.assertEqual(plan.state, "draft")
+        self.assertEqual(plan.amount_total, 800.0)
+        plan.action_activate()
+        with self.assertRaisesRegex(UserError, "frozen"):
+            plan.installment_count = 6
+        with self.assertRaisesRegex(UserError, "frozen"):
+            plan.move_ids = [Command.clear()]
 
-    def test_bad_input_and_approval_threshold(self):
-        with freeze_time(self.TODAY):
-            move = self._invoice(self.partner_a, 40, 5000)
-            with self.assertRaisesRegex(ValidationError, "at least one installment"):
-                self._plan(move, installment_count=0)
-            with self.assertRaisesRegex(ValidationError, "in the past"):
-                self._plan(move, first_date=self.TODAY - timedelta(days=1))
-            paid = self._invoice(self.partner_b, 10, 100)
-            self.env["account.payment.register"].with_context(active_model="account.move", active_ids=paid.ids).create(
-                {"payment_date": self.TODAY})._create_payments()
-            self._invoice(self.partner_b, 10, 50)
-            with self.assertRaisesRegex(ValidationError, "already paid"):
-                self._plan(paid)
-            self.company.collection_plan_approval_amount = 1000
-            plan = self._plan(move)
-            self._case(self.partner_a).user_id = self.collector
-            as_collector = plan.with_user(self.collector)
-            with self.assertRaisesRegex(UserError, "approve it first"):
-                as_collector.action_activate()
-            with self.assertRaisesRegex(UserError, "Only a Collections Manager"):
-                as_collector.action_approve()
-            other = self._plan(self._invoice(self.partner_b, 40, 100))
-            self.assertNotIn(other, self.env["collection.payment.plan"].with_user(self.collector).search([]),
-                             "a collector sees the plans of their own cases only")
-            plan.with_user(self.manager).action_approve()
-            as_collector.action_accept(ip="203.0.113.7")
-            self.assertEqual(plan.state, "active")
-            self.assertEqual((plan.accepted_ip, plan.acceptance_channel), ("203.0.113.7", "backend"))
+    def test_names_and_validation(self):
+        move = self._invoice(self.partner_a, 40, 5000)
+        self._run()
+        case = self._case(self.partner_a)
+        self.assertEqual(self.env["collection.payment.plan"].new({}).name, "New")
+        plan = self._plan(move, run=False)
+        self.assertEqual(plan.name, f"{case.name} · Plan 1")
+        plan.action_cancel()
+        self.assertEqual(self._plan(move, run=False).name, f"{case.name} · Plan 2")
+        with self.assertRaisesRegex(ValidationError, "at least one installment"):
+            self._plan(move, run=False, installment_count=0)
+        with self.assertRaisesRegex(ValidationError, "in the past"):
+            self._plan(move, run=False, first_date=self.TODAY - timedelta(days=1))
+        paid = self._invoice(self.partner_b, 10, 100)
+        self._pay(paid, 100)
+        self._invoice(self.partner_b, 10, 50)
+        with self.assertRaisesRegex(ValidationError, "already paid"):
+            self._plan(paid)
+
+    def test_foreign_currency_and_installment_invoices(self):
+        usd = self.setup_other_currency("USD", rates=[("2026-01-01", 1.3)])
+        moves = self._invoice(self.partner_a, 40, 100, currency=usd) | self._invoice(self.partner_a, 30, 100, currency=usd)
+        plan = self._plan(moves)
+        self.assertEqual(plan.currency_id, usd)
+        self.assertEqual(plan.line_ids.mapped("amount"), [66.66, 66.66, 66.68])
+        self.company.collection_plan_approval_amount = 200
+        plan.invalidate_recordset(["needs_approval"])
+        # 200 USD at 1.3 USD per company unit is about 153.85 in company currency: under the limit
+        self.assertFalse(plan.needs_approval, "the approval limit compares company-currency amounts")
+        self.company.collection_plan_approval_amount = 0
+        term = self.env["account.payment.term"].create({
+            "name": "30/60",
+            "line_ids": [Command.create({"value": "percent", "value_amount": 50, "nb_days": 30}),
+                         Command.create({"value": "percent", "value_amount": 50, "nb_days": 60})],
+        })
+        move = self.env["account.move"].create({
+            "move_type": "out_invoice", "partner_id": self.partner_b.id,
+            "invoice_date": self.TODAY - timedelta(days=45), "invoice_payment_term_id": term.id,
+            "invoice_line_ids": [Command.create({"product_id": self.product_a.id, "price_unit": 800, "tax_ids": []})],
+        })
+        move.action_post()
+        other = self._plan(move)
+        other.action_activate()
+        self.assertEqual(other.amount_total, 800.0)
+        self.assertFalse(any(line.reconciled for line in move.line_ids), "no reconciliation but real payments")
 
     def test_propose_from_case_previews_schedule(self):
-        with freeze_time(self.TODAY):
-            self._invoice(self.partner_a, 40, 900)
-            self._run()
-            action = self._case(self.partner_a).action_propose_payment_plan()
-            form = Form(self.env["collection.payment.plan"].with_context(**action["context"]))
-            form.installment_count = 3
-            self.assertEqual(len(form.line_ids), 3, "the schedule is previewed before saving")
-            plan = form.save()
-            self.assertEqual(plan.line_ids.mapped("amount"), [300.0, 300.0, 300.0])
-            self.assertEqual(plan.state, "draft")
+        self._invoice(self.partner_a, 40, 900)
+        self._run()
+        action = self._case(self.partner_a).action_propose_payment_plan()
+        form = Form(self.env["collection.payment.plan"].with_context(**action["context"]))
+        form.installment_count = 3
+        self.assertEqual(len(form.line_ids), 3, "the schedule is previewed before saving")
+        plan = form.save()
+        self.assertEqual(plan.line_ids.mapped("amount"), [300.0, 300.0, 300.0])
+        self.assertEqual(plan.state, "draft")
 
-    def test_interest_is_spread_on_installments_and_booked_as_income(self):
-        with freeze_time(self.TODAY):
-            move = self._invoice(self.partner_a, 40, 1000)
-            plan = self._plan(move, interest_rate=6)
-            self.assertEqual(plan.interest_amount, 60.0)
-            self.assertEqual(plan.line_ids.mapped("amount"), [353.33, 353.33, 353.34])
+    # ------------------------------------------------------------------ roles
+    def test_collector_cannot_bypass_approval_or_edit_installments(self):
+        self.company.collection_plan_approval_amount = 1000
+        move = self._invoice(self.partner_a, 40, 5000)
+        self._run()
+        self._case(self.partner_a).user_id = self.collector
+        plan = self._plan(move, run=False).with_user(self.collector)
+        with self.assertRaisesRegex(UserError, "approve it first"):
             plan.action_activate()
-            entry = plan.restructure_move_id
-            self.assertAlmostEqual(sum(entry.line_ids.mapped("debit")), 1060.0, places=2)
-            self.assertAlmostEqual(sum(entry.line_ids.mapped("credit")), 1060.0, places=2)
-            income = entry.line_ids.filtered(lambda l: l.account_id.account_type in ("income", "income_other"))
-            self.assertAlmostEqual(income.credit, 60.0, places=2)
-            self.assertEqual(move.amount_residual, 0.0)
-
-    def test_plan_over_an_invoice_with_several_installments(self):
-        with freeze_time(self.TODAY):
-            term = self.env["account.payment.term"].create({
-                "name": "30/60",
-                "line_ids": [Command.create({"value": "percent", "value_amount": 50, "nb_days": 30}),
-                             Command.create({"value": "percent", "value_amount": 50, "nb_days": 60})],
-            })
-            move = self.env["account.move"].create({
-                "move_type": "out_invoice", "partner_id": self.partner_a.id,
-                "invoice_date": self.TODAY - timedelta(days=45), "invoice_payment_term_id": term.id,
-                "invoice_line_ids": [Command.create({"product_id": self.product_a.id, "price_unit": 800, "tax_ids": []})],
-            })
-            move.action_post()
-            plan = self._plan(move)
+        with self.assertRaisesRegex(UserError, "Only a Collections Manager"):
+            plan.action_approve()
+        with self.assertRaises(AccessError):
+            plan.write({"approved_by_id": self.collector.id})
+        with self.assertRaises(AccessError):
+            plan.write({"state": "active"})
+        with self.assertRaises(AccessError):
+            self.env["collection.payment.plan"].with_user(self.collector).create({
+                "case_id": plan.case_id.id, "move_ids": [Command.set(move.ids)], "first_date": self.TODAY,
+                "state": "active", "installment_count": 1})
+        line = plan.line_ids[:1]
+        with self.assertRaises(AccessError):
+            line.write({"amount": 1.0})
+        with self.assertRaises(AccessError):
+            line.unlink()
+        # approved, then the collector raises the total: the approval is void
+        plan.with_user(self.manager).action_approve()
+        self.assertFalse(plan.needs_approval)
+        plan.write({"down_payment": 500})
+        self.assertFalse(plan.approved_by_id, "changing the schedule voids the approval")
+        self.assertTrue(plan.needs_approval)
+        with self.assertRaisesRegex(UserError, "approve it first"):
             plan.action_activate()
-            self.assertEqual(move.amount_residual, 0.0)
-            self.assertTrue(all(line.reconciled for line in move.line_ids
-                                if line.account_id.account_type == "asset_receivable"))
-            self.assertEqual(plan.line_ids.move_line_id.mapped("amount_residual"), [266.66, 266.66, 266.68])
+        plan.with_user(self.manager).action_approve()
+        plan.action_accept(ip="203.0.113.7")
+        self.assertEqual(plan.state, "active")
+        self.assertEqual((plan.accepted_ip, plan.acceptance_channel), ("203.0.113.7", "backend"))
+        with self.assertRaises(AccessError):
+            plan.line_ids[:1].write({"date": self.TODAY + timedelta(days=300)})
+        other = self._plan(self._invoice(self.partner_b, 40, 100))
+        self.assertNotIn(other, self.env["collection.payment.plan"].with_user(self.collector).search([]),
+                         "a collector sees the plans of their own cases only")

@@ -1,5 +1,8 @@
-from odoo.exceptions import UserError, ValidationError
+from psycopg2 import IntegrityError
+
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import CollectionsCommon
 
@@ -36,10 +39,14 @@ class TestWorkflow(CollectionsCommon):
             "move_id": move.id, "reason": "defective", "amount_disputed": 100})
         self.assertTrue(move.collection_disputed)
         self.assertEqual(dispute.case_id, move.collection_case_id)
-        with self.assertRaises(Exception), self.env.cr.savepoint():
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
             self.env["collection.dispute"].create({"move_id": move.id, "reason": "price"})
-        with self.assertRaisesRegex(ValidationError, "Collections Manager"):
+        with self.assertRaisesRegex(AccessError, "Collections Manager"):
             dispute.with_user(self.collector).action_reject()
+        with self.assertRaises(AccessError):
+            dispute.with_user(self.collector).write({"state": "accepted"})
+        with self.assertRaises(AccessError):
+            dispute.with_user(self.collector).write({"resolution": "Credit note agreed"})
         self._run()
         self.assertFalse(self._case(self.partner_a).stage_id, "a disputed invoice leaves collections")
         self.assertEqual(self._case(self.partner_a).amount_overdue, 300, "but stays in the totals")

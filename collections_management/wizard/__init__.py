@@ -1,2 +1,3 @@
 from . import collection_run_wizard
 from . import collection_fee_wizard
+from . import collection_fee_waive_wizard

@@ -67,3 +67,5 @@ class CollectionFeeWizardLine(models.TransientModel):
     base_amount = fields.Float("Open amount", readonly=True)
     amount = fields.Float(readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
+    rate_applied = fields.Float("Annual rate applied (%)", digits=(16, 4), readonly=True)
+    rate_capped = fields.Boolean("Capped at the legal ceiling", readonly=True)
