@@ -399,9 +399,15 @@ class CollectionEngine(models.AbstractModel):
         ])
         if not promises:
             return
-        cash = self._promise_cash(promises)
-        paid = dict.fromkeys(promises.ids, 0.0)
-        for case, case_promises in promises.grouped("case_id").items():
+        # promises decided since then took their share of the same cash: they stay in the queue, unchanged
+        decided = Promise.search([
+            ("case_id", "in", promises.case_id.ids), ("id", "not in", promises.ids),
+            ("state", "in", ("kept", "broken")), ("decided_date", ">=", min(promises.mapped("create_date_only"))),
+        ])
+        queue_all = promises | decided
+        cash = self._promise_cash(queue_all)
+        paid = dict.fromkeys(queue_all.ids, 0.0)
+        for case, case_promises in queue_all.grouped("case_id").items():
             queue = case_promises.sorted(lambda p: (p.create_date, p.id))
             for created, amount in cash.get(case.id, []):
                 for promise in queue:
@@ -409,6 +415,8 @@ class CollectionEngine(models.AbstractModel):
                         break
                     if promise.create_date > created:
                         continue
+                    if promise.state == "broken" and promise in decided and created.date() >= promise.decided_date:
+                        continue  # cash after a promise was broken pays the debt, not that promise
                     take = min(amount, promise.amount - paid[promise.id])
                     if take > 0:
                         paid[promise.id] += take
