@@ -136,3 +136,78 @@ class TestLateFees(CollectionsCommon):
         self._run()
         fees = rule._charge(big | small, self.TODAY)
         self.assertEqual(fees.move_id, big, "only invoices of cases in the rule's segments")
+
+    # ------------------------------------------------------------------ currency, base, ceiling
+    def test_fixed_amounts_in_the_rule_currency_converted_at_the_invoice_date(self):
+        usd = self.setup_other_currency("EUR", rates=[("2026-01-01", 2.0), ("2026-03-01", 4.0)])
+        rule = self._rule(fee_type="fixed", fixed_amount=10, min_amount=0, max_amount=30)
+        self.assertEqual(rule.currency_id, self.company.currency_id, "the company's currency by default")
+        # due (and dated) 2026-02-14: 2 USD per company unit that day, not today's 4
+        move = self._invoice(self.partner_a, 30, 1000, currency=usd)
+        fee = rule._charge(move, self.TODAY)
+        self.assertEqual((fee.currency_id, fee.amount), (usd, 20.0))
+        capped = self._rule(fee_type="percent", percent=10, max_amount=30)
+        fee = capped._charge(move, self.TODAY)
+        self.assertEqual(fee.amount, 60.0, "a cap of 30 in company currency is 60 EUR at that date")
+
+    def test_interest_day_by_day_on_each_days_open_amount(self):
+        rule = self._rule(fee_type="interest", rate=36.5, rate_period="year")
+        move = self._invoice(self.partner_a, 30, 1000)
+        self.env["account.payment.register"].with_context(active_model="account.move", active_ids=move.ids).create(
+            {"payment_date": self.TODAY - timedelta(days=10), "amount": 500})._create_payments()
+        fee = rule._charge(move, self.TODAY)
+        # 0.1 % a day: 19 days (due+1 .. TODAY-11) on 1000 = 19.00, 11 days (TODAY-10 .. TODAY) on 500 = 5.50
+        self.assertEqual((fee.days, fee.amount), (30, 24.5))
+
+    def test_no_interest_on_fee_documents_unless_the_rule_compounds(self):
+        fixed = self._rule(fee_type="fixed", fixed_amount=100)
+        move = self._invoice(self.partner_a, 60, 1000)
+        fee_invoice = fixed._charge(move, self.TODAY - timedelta(days=30)).fee_move_id
+        self.assertEqual(fee_invoice.collection_charge_type, "fee")
+        fee_invoice.invoice_date_due = self.TODAY - timedelta(days=30)
+        interest = self._rule(fee_type="interest", rate=36.5)
+        charged = interest._charge(move | fee_invoice, self.TODAY)
+        self.assertEqual(charged.move_id, move, "no interest on interest by default")
+        compound = self._rule(fee_type="interest", rate=36.5, compound=True)
+        self.assertIn(fee_invoice, compound._charge(move | fee_invoice, self.TODAY).move_id)
+
+    def test_legal_ceiling_caps_every_rule_and_the_preview_says_so(self):
+        self.company.collection_max_annual_rate = 18.25
+        self._rule(fee_type="interest", rate=3, rate_period="month")  # 36.5 % a year on a 30-day month basis
+        self._invoice(self.partner_a, 20, 1000)
+        self._run()
+        wizard = self.env["collection.fee.wizard"].with_context(
+            active_model="collection.case", active_ids=self._case(self.partner_a).ids).create({"date": self.TODAY})
+        line = wizard.line_ids
+        # capped at 18.25 % a year: 0.05 % a day, 20 days on 1000 = 10.00 (uncapped: 20.00)
+        self.assertEqual((line.amount, line.rate_capped), (10.0, True))
+        self.assertAlmostEqual(line.rate_applied, 18.25, places=4)
+        fee = wizard.action_charge() and self.env["collection.fee"].search([("move_id", "=", line.move_id.id)])
+        self.assertTrue(fee.rate_capped)
+
+    def test_disputed_excluded_and_planned_invoices_get_no_fee_and_no_reminder(self):
+        rule = self._rule(fee_type="fixed", fixed_amount=15)
+        disputed = self._invoice(self.partner_a, 20, 100)
+        plain = self._invoice(self.partner_a, 20, 200)
+        excluded = self._invoice(self.partner_a, 25, 300)
+        excluded.write({"collection_excluded": True, "collection_exclusion_reason": "Agreed with the CFO"})
+        self._run()
+        case = self._case(self.partner_a)
+        case.user_id = self.collector
+        self.env["collection.dispute"].with_user(self.collector).create(
+            {"move_id": disputed.id, "reason": "defective"})
+        fees = rule._charge(disputed | plain | excluded, self.TODAY)
+        self.assertEqual(fees.move_id, plain)
+        self.assertEqual(case._collection_overdue_moves(), plain, "reminders and letters list only what is claimed")
+        self.assertEqual(case._collection_claimed_total(), 200.0)
+        self.assertEqual(set(case.move_ids.ids), {disputed.id, plain.id, excluded.id},
+                         "the collector still sees them, flagged")
+        template = self.stage_by_code["administrative"].mail_template_id
+        body = template._render_field("body_html", case.ids)[case.id]
+        self.assertIn(plain.name, body)
+        self.assertNotIn(disputed.name, body)
+        self.assertNotIn(excluded.name, body)
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "collections_management.collection_case_letter_report", case.ids)[0].decode()
+        self.assertNotIn(disputed.name, html)
+        self.assertNotIn(excluded.name, html)

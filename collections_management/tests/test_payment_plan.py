@@ -280,14 +280,14 @@ class TestPaymentPlan(CollectionsCommon):
             self._plan(paid)
 
     def test_foreign_currency_and_installment_invoices(self):
-        usd = self.setup_other_currency("USD", rates=[("2026-01-01", 1.3)])
+        usd = self.setup_other_currency("EUR", rates=[("2026-01-01", 1.3)])
         moves = self._invoice(self.partner_a, 40, 100, currency=usd) | self._invoice(self.partner_a, 30, 100, currency=usd)
         plan = self._plan(moves)
         self.assertEqual(plan.currency_id, usd)
         self.assertEqual(plan.line_ids.mapped("amount"), [66.66, 66.66, 66.68])
         self.company.collection_plan_approval_amount = 200
         plan.invalidate_recordset(["needs_approval"])
-        # 200 USD at 1.3 USD per company unit is about 153.85 in company currency: under the limit
+        # 200 EUR at 1.3 EUR per company unit is about 153.85 in company currency: under the limit
         self.assertFalse(plan.needs_approval, "the approval limit compares company-currency amounts")
         self.company.collection_plan_approval_amount = 0
         term = self.env["account.payment.term"].create({
