@@ -8,3 +8,4 @@ from . import test_workflow
 from . import test_fee
 from . import test_payment_plan
 from . import test_promise
+from . import test_roles

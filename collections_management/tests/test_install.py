@@ -73,3 +73,30 @@ class TestTranslations(CollectionsCommon):
             with open(file_path(f"{addon}/i18n/es.po"), "rb") as po_file:
                 translated = {row["src"] for row in PoFileReader(po_file) if row["value"]}
             self.assertFalse(terms - translated, f"{addon}: terms without a Spanish translation")
+
+    def test_default_records_named_in_every_installed_language(self):
+        """A company working in es_419 sees its stages, strategy, steps and templates in Spanish."""
+        self.env["res.lang"]._activate_lang("es_419")
+        self.env["ir.module.module"]._load_module_terms(["collections_management"], ["es_419"])
+        spanish = self.env["collection.stage"].with_context(lang="es_419").search(
+            [("company_id", "=", self.company.id)])
+        self.assertEqual(spanish.mapped("name"), ["Preventiva", "Administrativa", "Prejurídica", "Jurídica"],
+                         "a language installed later names the existing defaults")
+        new_company = self.env["res.company"].create({"name": "Cobranzas SAS"})
+        stages = self.env["collection.stage"].with_context(lang="es_419").search(
+            [("company_id", "=", new_company.id)])
+        self.assertEqual(stages.mapped("name"), ["Preventiva", "Administrativa", "Prejurídica", "Jurídica"])
+        self.assertEqual(stages.with_context(lang="en_US").mapped("name"),
+                         ["Preventive", "Administrative", "Extrajudicial", "Judicial"])
+        strategy = new_company.collection_strategy_id.with_context(lang="es_419")
+        self.assertEqual(strategy.name, "Cobranza estándar")
+        self.assertIn("Derivar a legales", strategy.step_ids.mapped("name"))
+        template = self.env.ref("collections_management.mail_template_collection_administrative")
+        self.assertIn("vencidas", template.with_context(lang="es_419").subject)
+        # a stage the company renamed keeps its name
+        stage = stages.filtered(lambda s: s.code == "judicial").with_context(lang="en_US")
+        stage.name = "Lawyers"
+        stage.with_context(lang="es_419").name = "Abogados"
+        new_company._collection_translate_defaults(["es_419"])
+        self.assertEqual(stage.with_context(lang="es_419").name, "Abogados", "not overwritten by the defaults")
+        self.assertEqual(stages.filtered(lambda s: s.code == "preventive").name, "Preventiva")
