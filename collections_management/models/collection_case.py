@@ -26,6 +26,8 @@ class CollectionCase(models.Model):
         "last_run_date", "plan_id",
     )
     _collection_manager_fields = ("user_id", "user_manual")
+    # a manager may open a case by hand for a debtor; everything else comes from the ledger
+    _collection_creatable_fields = ("partner_id", "company_id")
 
     name = fields.Char(required=True, readonly=True, default="/", copy=False)
     partner_id = fields.Many2one(

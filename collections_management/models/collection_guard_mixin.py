@@ -23,6 +23,8 @@ class CollectionGuardMixin(models.AbstractModel):
 
     _collection_system_fields = ()
     _collection_manager_fields = ()
+    # system fields a user with the create right may still give when creating a record
+    _collection_creatable_fields = ()
 
     def _collection_is_manager(self):
         return self.env.su or self.env.user.has_group(MANAGER_GROUP)
@@ -50,7 +52,7 @@ class CollectionGuardMixin(models.AbstractModel):
         """On create, a guarded field may only carry its default (forms send every field)."""
         if self.env.su:
             return
-        guarded = set(self._collection_system_fields)
+        guarded = set(self._collection_system_fields) - set(self._collection_creatable_fields)
         if not self._collection_is_manager():
             guarded |= set(self._collection_manager_fields)
         for vals in vals_list:

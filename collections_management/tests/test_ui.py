@@ -1,5 +1,7 @@
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from .common import CollectionsCommon
+
 
 @tagged("post_install", "-at_install")
 class TestCollectionsUi(HttpCase):
@@ -37,3 +39,18 @@ class TestCollectionsUi(HttpCase):
             report.report_name, self.case.ids)
         self.assertEqual(report_type, "pdf")
         self.assertEqual(pdf[:5], b"%PDF-")
+
+
+@tagged("post_install", "-at_install")
+class TestFeeWaiverUi(CollectionsCommon, HttpCase):
+    def test_manager_waives_a_fee_from_its_form_in_browser(self):
+        product = self.env["product.product"].create({"name": "Late fee", "type": "service", "taxes_id": []})
+        rule = self.env["collection.fee.rule"].create(
+            {"name": "Fixed fee", "fee_type": "fixed", "fixed_amount": 25, "product_id": product.id})
+        debtor = self.env["res.partner"].create({"name": "Tour Debtor Fees SA", "is_company": True})
+        fee = rule._charge(self._invoice(debtor, 10, 300), self.TODAY)
+        self.assertEqual(fee.state, "posted")
+        self.start_tour("/odoo/action-collections_management.collection_fee_action",
+                        "collections_fee_waiver_tour", login="colmanager")
+        self.assertEqual((fee.state, fee.waive_reason), ("waived", "Goodwill after a delivery problem"))
+        self.assertEqual(fee.fee_move_id.payment_state, "reversed")
