@@ -164,8 +164,9 @@ class CollectionEngine(models.AbstractModel):
         behaviour = self._payment_behaviour(locked.partner_id.ids, today)
         self._segment_and_score(locked, behaviour)
         self._assign(locked)
-        self._cancel_stale_executions(locked | closed)
-        executions = self._claim_steps(locked, today, summary, dry_run, paused_ids=measures.get("plan_only", set()))
+        waiting = self._cancel_stale_executions(locked | closed)
+        executions = self._claim_steps(locked, today, summary, dry_run, paused_ids=measures.get("plan_only", set()),
+                                       waiting=waiting)
         if not dry_run:
             self.env["collection.step.execution"]._execute(executions, summary)
         self.env.flush_all()
@@ -176,22 +177,26 @@ class CollectionEngine(models.AbstractModel):
         company_filter = SQL("AND l.company_id = ANY(%s)", list(company_ids)) if company_ids else SQL()
         self.env.cr.execute(SQL(
             """
+            WITH planned AS (
+                -- invoices covered by an active payment plan, and that plan's interest invoices
+                SELECT r.move_id FROM collection_payment_plan_move_rel r
+                  JOIN collection_payment_plan pp ON pp.id = r.plan_id AND pp.state = 'active'
+                 UNION
+                SELECT im.id FROM account_move im
+                  JOIN collection_payment_plan pp ON pp.id = im.collection_interest_plan_id AND pp.state = 'active'
+            )
             SELECT l.move_id, lp.commercial_partner_id, l.company_id, l.amount_residual, COALESCE(l.date_maturity, l.date),
                    (%(today)s::date - COALESCE(l.date_maturity, l.date)) AS days,
                    (COALESCE(m.collection_excluded, FALSE) OR COALESCE(m.collection_disputed, FALSE)
                     OR COALESCE(p.collection_excluded, FALSE)) AS skip,
-                   s.id AS stage_id, s.day_from,
-                   (EXISTS (SELECT 1 FROM collection_payment_plan_move_rel r
-                              JOIN collection_payment_plan pp ON pp.id = r.plan_id AND pp.state = 'active'
-                             WHERE r.move_id = l.move_id)
-                    OR EXISTS (SELECT 1 FROM collection_payment_plan pp
-                                WHERE pp.id = m.collection_interest_plan_id AND pp.state = 'active')) AS in_plan
+                   s.id AS stage_id, s.day_from, (planned.move_id IS NOT NULL) AS in_plan
               FROM account_move_line l
               JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
               JOIN account_move m ON m.id = l.move_id
               JOIN res_partner lp ON lp.id = l.partner_id
               JOIN res_partner p ON p.id = lp.commercial_partner_id
               JOIN res_company c ON c.id = l.company_id
+         LEFT JOIN planned ON planned.move_id = l.move_id
          LEFT JOIN collection_stage s
                 ON s.company_id = l.company_id AND s.active AND l.amount_residual > 0
                AND (CASE WHEN %(today)s::date - COALESCE(l.date_maturity, l.date) > 0
@@ -596,8 +601,9 @@ class CollectionEngine(models.AbstractModel):
         if stale:
             stale.write({"state": "cancelled",
                          "error": self.env._("The case left the stage this step belonged to before it ran.")})
+        return waiting - stale
 
-    def _claim_steps(self, cases, today, summary, dry_run, paused_ids=()):
+    def _claim_steps(self, cases, today, summary, dry_run, paused_ids=(), waiting=None):
         """Insert one execution per due (case, stage entry, step); return the rows this run inserted and retries.
 
         A case is paused while it has an open promise whose date has not passed,
@@ -635,8 +641,9 @@ class CollectionEngine(models.AbstractModel):
                     continue
                 candidates.append((case, step))
         self._write_next_action(actionable, next_action, promised, today)
-        retry = Execution.search([("case_id", "in", actionable.ids), ("state", "in", ("pending", "failed"))])
-        retry = retry.filtered(lambda e: e.case_id.id not in blocked
+        if waiting is None:
+            waiting = Execution.search([("case_id", "in", actionable.ids), ("state", "in", ("pending", "failed"))])
+        retry = waiting.filtered(lambda e: e.case_id in actionable and e.case_id.id not in blocked
                                and (e.state == "pending" or e.retry_count < MAX_RETRIES))
         if not candidates:
             return retry

@@ -436,8 +436,10 @@ class CollectionPaymentPlan(models.Model):
                     or plan.currency_id.is_zero(plan._covered_residual()):
                 plan._collection_end("completed", self.env._("Paid in full"))
                 continue
-            late = plan.line_ids.filtered(lambda l, lines=lines: not plan.currency_id.is_zero(lines[l.id]["residual"])
-                                          and (today - l.date).days > plan.grace_days)
+            currency, grace = plan.currency_id, plan.grace_days
+            late = plan.line_ids.filtered(lambda line, lines=lines, currency=currency, grace=grace:
+                                          not currency.is_zero(lines[line.id]["residual"])
+                                          and (today - line.date).days > grace)
             if not late:
                 continue
             first_late = min(late.mapped("date"))
