@@ -617,12 +617,15 @@ class CollectionEngine(models.AbstractModel):
             return Execution
         promised = set(self.env["collection.promise"].search(
             [("case_id", "in", actionable.ids), ("state", "=", "open"), ("date", ">=", today)]).case_id.ids)
-        blocked = set(promised) | set(paused_ids)
-        for case in actionable:
+        paused = set(promised) | set(paused_ids)
+
+        def is_blocked(case):
+            if case.id in paused:
+                return True
             minimum = case.company_id.collection_min_amount
             threshold = case.amount_overdue if case.stage_id.day_from > 0 else case.amount_due
-            if minimum and threshold < minimum:
-                blocked.add(case.id)
+            return bool(minimum and threshold < minimum)
+
         default_strategy = {c.id: c.collection_strategy_id for c in actionable.company_id}
         candidates, next_action = [], {}
         for case in actionable:
@@ -637,13 +640,13 @@ class CollectionEngine(models.AbstractModel):
                 if step.day_offset > days_in_stage:
                     next_action[case.id] = min(next_action.get(case.id, due_on), due_on)
                     continue
-                if case.id in blocked:
+                if is_blocked(case):
                     continue
                 candidates.append((case, step))
         self._write_next_action(actionable, next_action, promised, today)
         if waiting is None:
             waiting = Execution.search([("case_id", "in", actionable.ids), ("state", "in", ("pending", "failed"))])
-        retry = waiting.filtered(lambda e: e.case_id in actionable and e.case_id.id not in blocked
+        retry = waiting.filtered(lambda e: e.case_id in actionable and not is_blocked(e.case_id)
                                and (e.state == "pending" or e.retry_count < MAX_RETRIES))
         if not candidates:
             return retry
