@@ -86,7 +86,9 @@ class AccountMove(models.Model):
         """Refuse to post customer invoices for debtors on credit hold, unless a Collections Manager posts."""
         if self.env.user.has_group("collections_management.collections_management_group_manager"):
             return
-        held = self.filtered(lambda m: m.move_type == "out_invoice" and m.company_id.collection_block_held_invoices
+        # late fees and plan interest are part of collecting the debt, not new credit
+        held = self.filtered(lambda m: m.move_type == "out_invoice" and not m.collection_charge_type
+                             and m.company_id.collection_block_held_invoices
                              and m.commercial_partner_id.collection_credit_hold)
         if held:
             partner = held[:1].commercial_partner_id

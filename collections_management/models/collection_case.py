@@ -80,7 +80,9 @@ class CollectionCase(models.Model):
                               help="While a plan is active its invoices are collected by the plan's dates.")
     plan_ids = fields.One2many("collection.payment.plan", "case_id", "Payment plans")
     plan_next_date = fields.Date(related="plan_id.next_date", string="Next installment")
-    plan_next_amount = fields.Monetary(related="plan_id.next_amount", string="Next installment amount")
+    plan_currency_id = fields.Many2one(related="plan_id.currency_id", string="Plan currency")
+    plan_next_amount = fields.Monetary(related="plan_id.next_amount", string="Next installment amount",
+                                       currency_field="plan_currency_id")
     promise_ids = fields.One2many("collection.promise", "case_id", "Promises")
     dispute_ids = fields.One2many("collection.dispute", "case_id", "Disputes")
     legal_record_ids = fields.One2many("collection.legal.record", "case_id", "Legal records")

@@ -177,26 +177,17 @@ class CollectionEngine(models.AbstractModel):
         company_filter = SQL("AND l.company_id = ANY(%s)", list(company_ids)) if company_ids else SQL()
         self.env.cr.execute(SQL(
             """
-            WITH planned AS (
-                -- invoices covered by an active payment plan, and that plan's interest invoices
-                SELECT r.move_id FROM collection_payment_plan_move_rel r
-                  JOIN collection_payment_plan pp ON pp.id = r.plan_id AND pp.state = 'active'
-                 UNION
-                SELECT im.id FROM account_move im
-                  JOIN collection_payment_plan pp ON pp.id = im.collection_interest_plan_id AND pp.state = 'active'
-            )
             SELECT l.move_id, lp.commercial_partner_id, l.company_id, l.amount_residual, COALESCE(l.date_maturity, l.date),
                    (%(today)s::date - COALESCE(l.date_maturity, l.date)) AS days,
                    (COALESCE(m.collection_excluded, FALSE) OR COALESCE(m.collection_disputed, FALSE)
                     OR COALESCE(p.collection_excluded, FALSE)) AS skip,
-                   s.id AS stage_id, s.day_from, (planned.move_id IS NOT NULL) AS in_plan
+                   s.id AS stage_id, s.day_from, (l.move_id = ANY(%(planned)s)) AS in_plan
               FROM account_move_line l
               JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
               JOIN account_move m ON m.id = l.move_id
               JOIN res_partner lp ON lp.id = l.partner_id
               JOIN res_partner p ON p.id = lp.commercial_partner_id
               JOIN res_company c ON c.id = l.company_id
-         LEFT JOIN planned ON planned.move_id = l.move_id
          LEFT JOIN collection_stage s
                 ON s.company_id = l.company_id AND s.active AND l.amount_residual > 0
                AND (CASE WHEN %(today)s::date - COALESCE(l.date_maturity, l.date) > 0
@@ -211,6 +202,7 @@ class CollectionEngine(models.AbstractModel):
                %(company_filter)s
             """,
             today=today, partners=list(partner_ids), company_filter=company_filter,
+            planned=self._planned_move_ids(partner_ids),
         ))
         moves = {}
         debtors = defaultdict(lambda: {
@@ -247,6 +239,20 @@ class CollectionEngine(models.AbstractModel):
                 if not skip and (debtor["stage_from"] is None or day_from > debtor["stage_from"]):
                     debtor["stage"], debtor["stage_from"] = stage_id, day_from
         return {"moves": moves, "debtors": debtors}
+
+    def _planned_move_ids(self, partner_ids):
+        """Invoices covered by an active payment plan of these debtors, and that plan's interest invoices."""
+        self.env.cr.execute(SQL(
+            """
+            SELECT r.move_id FROM collection_payment_plan_move_rel r
+              JOIN collection_payment_plan pp ON pp.id = r.plan_id AND pp.state = 'active'
+             WHERE pp.partner_id = ANY(%(partners)s)
+             UNION
+            SELECT im.id FROM account_move im
+             WHERE im.collection_interest_plan_id IN (
+                   SELECT id FROM collection_payment_plan WHERE state = 'active' AND partner_id = ANY(%(partners)s))
+            """, partners=list(partner_ids)))
+        return [row[0] for row in self.env.cr.fetchall()]
 
     # ------------------------------------------------------------------ 3. write what changed
     def _write_cases(self, partner_ids, measures, today, summary, company_ids, dry_run):
@@ -469,9 +475,7 @@ class CollectionEngine(models.AbstractModel):
         self.env.flush_all()
         self.env.cr.execute(SQL(
             """
-            SELECT cc.id, apr.create_date,
-                   apr.amount * CASE WHEN pay.id IS NULL OR rec.total = 0 THEN 1
-                                     ELSE LEAST(1, ABS(pay.amount_company_currency_signed) / rec.total) END
+            SELECT cc.id, apr.create_date, apr.amount * %(factor)s
               FROM collection_case cc
               JOIN res_partner lp ON lp.commercial_partner_id = cc.partner_id
               JOIN account_move_line dl ON dl.partner_id = lp.id AND dl.company_id = cc.company_id
@@ -479,22 +483,49 @@ class CollectionEngine(models.AbstractModel):
               JOIN account_partial_reconcile apr ON apr.debit_move_id = dl.id AND apr.create_date >= %(since)s
               JOIN account_move_line cl ON cl.id = apr.credit_move_id
               JOIN account_move cm ON cm.id = cl.move_id
-         LEFT JOIN account_payment pay ON pay.id = cm.origin_payment_id
-         LEFT JOIN LATERAL (
-                   SELECT COALESCE(SUM(rl.credit), 0) AS total
-                     FROM account_move_line rl
-                     JOIN account_account ra ON ra.id = rl.account_id AND ra.account_type = 'asset_receivable'
-                    WHERE rl.move_id = cm.id) rec ON pay.id IS NOT NULL
+              %(cash_joins)s
              WHERE cc.id = ANY(%(cases)s)
                AND (cm.origin_payment_id IS NOT NULL OR cm.statement_line_id IS NOT NULL)
              ORDER BY cc.id, apr.create_date, apr.id
             """,
             since=min(promises.mapped("create_date")), cases=promises.case_id.ids,
+            factor=self._cash_factor_sql(), cash_joins=self._cash_joins_sql(),
         ))
         cash = defaultdict(list)
         for case_id, created, amount in self.env.cr.fetchall():
             cash[case_id].append((created, float(amount)))
         return cash
+
+    @api.model
+    def _cash_joins_sql(self):
+        """Joins on a counterpart move ``cm`` giving the money that really came in (``cash.total``) and what
+        was credited to receivables (``rec.total``), both in company currency.
+
+        A payment registered with a write-off, or a bank line reconciled with a
+        bank fee or a discount, credits the receivable for more than the cash
+        received: only the cash part counts.
+        """
+        return SQL(
+            """
+         LEFT JOIN account_payment pay ON pay.id = cm.origin_payment_id
+         LEFT JOIN account_bank_statement_line bsl ON bsl.id = cm.statement_line_id
+         LEFT JOIN account_journal bj ON bj.id = bsl.journal_id
+         LEFT JOIN LATERAL (
+                   SELECT COALESCE(SUM(rl.credit), 0) AS total
+                     FROM account_move_line rl
+                     JOIN account_account ra ON ra.id = rl.account_id AND ra.account_type = 'asset_receivable'
+                    WHERE rl.move_id = cm.id) rec ON TRUE
+         LEFT JOIN LATERAL (
+                   SELECT CASE WHEN pay.id IS NOT NULL THEN ABS(pay.amount_company_currency_signed)
+                               ELSE (SELECT COALESCE(SUM(bl.debit), 0) FROM account_move_line bl
+                                      WHERE bl.move_id = cm.id AND bl.account_id = bj.default_account_id)
+                          END AS total) cash ON TRUE
+            """)
+
+    @api.model
+    def _cash_factor_sql(self):
+        """Share of a partial reconciliation that is cash (see ``_cash_joins_sql``)."""
+        return SQL("(CASE WHEN rec.total = 0 THEN 1 ELSE LEAST(1, cash.total / rec.total) END)")
 
     # ------------------------------------------------------------------ 4. segment and score
     def _payment_behaviour(self, partner_ids, today):

@@ -201,7 +201,9 @@ class CollectionFeeRule(models.Model):
     def _charge(self, moves, today=None):
         """Post the fees of these rules on ``moves``: one posted fee invoice per charge. Idempotent."""
         today = today or fields.Date.context_today(self)
-        moves.lock_for_update()  # a concurrent charge of the same invoices waits, then finds the fee
+        # invoices another transaction holds (a payment being registered, a concurrent charge) are left for
+        # the next charge: the unique keys make charging them later exact
+        moves = moves.try_lock_for_update(allow_referencing=True)
         charges = self._compute_charges(moves, today)
         return self.env["collection.fee"]._post_charges(charges)
 
@@ -320,9 +322,13 @@ class CollectionFee(models.Model):
         if not todo:
             raise UserError(self.env._("Only a posted late fee can be waived."))
         for fee in todo:
+            # an unpaid fee invoice is cancelled by its credit note; a paid one keeps its payment and the
+            # credit note stays as the customer's credit (unreconciling cash would reopen promises)
             reversal = fee.fee_move_id.sudo()._reverse_moves(
                 [{"ref": self.env._("Waiver: %s", reason), "invoice_date": fields.Date.context_today(self)}],
-                cancel=True)
+                cancel=fee.fee_move_id.payment_state == "not_paid")
+            if reversal.state == "draft":
+                reversal.action_post()
             fee.sudo().write({"state": "waived", "waive_reason": reason, "waive_move_id": reversal.id,
                               "waived_by_id": self.env.user.id})
         return todo

@@ -254,19 +254,21 @@ class CollectionPaymentPlan(models.Model):
         active = self.filtered("activation_date")
         if not active:
             return {}
+        engine = self.env["collection.engine"]
         self.env.flush_all()
         self.env.cr.execute(SQL(
             """
-            SELECT rel.plan_id, SUM(apr.debit_amount_currency)
+            SELECT rel.plan_id, SUM(apr.debit_amount_currency * %(factor)s)
               FROM collection_payment_plan p
               JOIN collection_payment_plan_move_rel rel ON rel.plan_id = p.id
               JOIN account_move_line dl ON dl.move_id = rel.move_id AND dl.display_type = 'payment_term'
               JOIN account_partial_reconcile apr ON apr.debit_move_id = dl.id AND apr.create_date >= p.activation_date
               JOIN account_move_line cl ON cl.id = apr.credit_move_id
               JOIN account_move cm ON cm.id = cl.move_id
-             WHERE p.id = ANY(%s) AND (cm.origin_payment_id IS NOT NULL OR cm.statement_line_id IS NOT NULL)
+              %(cash_joins)s
+             WHERE p.id = ANY(%(plans)s) AND (cm.origin_payment_id IS NOT NULL OR cm.statement_line_id IS NOT NULL)
              GROUP BY rel.plan_id
-            """, active.ids))
+            """, plans=active.ids, factor=engine._cash_factor_sql(), cash_joins=engine._cash_joins_sql()))
         return dict(self.env.cr.fetchall())
 
     def _collection_payment_status(self):
@@ -297,11 +299,14 @@ class CollectionPaymentPlan(models.Model):
                 paid = currency.round(min(cash, owed[line.id]))
                 cash -= paid
                 interest_paid = 0.0
-                interest_due = line.interest_amount
+                interest_due = line.interest_amount if owed[line.id] else 0.0
                 if line.interest_move_id and line.interest_move_id.state == "posted":
+                    # the interest invoice, taxes included, is what the customer owes for it
                     interest_move = line.interest_move_id
-                    interest_due = 0.0 if interest_move.payment_state == "reversed" else line.interest_amount
-                    interest_paid = interest_due and currency.round(interest_due - interest_move.amount_residual)
+                    reversed_ = interest_move.payment_state == "reversed"
+                    interest_due = 0.0 if reversed_ else interest_move.amount_total
+                    interest_paid = 0.0 if reversed_ else currency.round(
+                        interest_move.amount_total - interest_move.amount_residual)
                 residual = currency.round(owed[line.id] - paid + interest_due - interest_paid)
                 status[line.id] = {"owed": owed[line.id], "paid": paid, "interest_paid": interest_paid,
                                    "residual": max(residual, 0.0)}
@@ -407,7 +412,8 @@ class CollectionPaymentPlan(models.Model):
                 raise UserError(self.env._("A %s plan cannot be cancelled.",
                                            dict(self._fields["state"].selection)[plan.state]))
             if plan.state == "active":
-                if plan.currency_id.compare_amounts(plan.amount_paid, 0) > 0:
+                if plan.currency_id.compare_amounts(plan._collection_cash_by_plan().get(plan.id, 0.0), 0) > 0 \
+                        or any(m.payment_state not in ("not_paid", "reversed") for m in plan.interest_move_ids):
                     raise UserError(self.env._("Installments were paid: break the plan instead of cancelling it."))
                 plan.line_ids._collection_reverse_interest(self.env._("Payment plan %s cancelled", plan.name))
             plan._collection_end("cancelled", self.env._("Cancelled by %s", self.env.user.name))
@@ -432,8 +438,14 @@ class CollectionPaymentPlan(models.Model):
         engine = self.env["collection.engine"]
         for plan in self.filtered(lambda p: p.state == "active"):
             lines = status.get(plan.id, {})
+            credited = plan.line_ids.filtered(lambda line, lines=lines: plan.currency_id.is_zero(lines[line.id]["owed"]))
+            credited._collection_reverse_interest(
+                self.env._("Payment plan %s: installment settled by credit note", plan.name))
             if all(plan.currency_id.is_zero(v["residual"]) for v in lines.values()) \
                     or plan.currency_id.is_zero(plan._covered_residual()):
+                # paid off early: interest of installments not yet due is not owed
+                plan.line_ids.filtered(lambda line: line.date > today)._collection_reverse_interest(
+                    self.env._("Payment plan %s paid off early: interest not yet due", plan.name))
                 plan._collection_end("completed", self.env._("Paid in full"))
                 continue
             currency, grace = plan.currency_id, plan.grace_days
@@ -523,6 +535,9 @@ class CollectionPaymentPlanLine(models.Model):
         """Invoice each installment's interest once (unique key on the invoice's installment)."""
         todo = self.filtered(lambda l: l.interest_amount > 0 and not l.interest_move_id
                              and l.plan_id.state == "active")
+        status = todo.plan_id._collection_payment_status()
+        # an installment a credit note has cancelled owes no interest
+        todo = todo.filtered(lambda l: not l.currency_id.is_zero(status[l.plan_id.id][l.id]["owed"]))
         if not todo:
             return self.env["account.move"]
         todo = todo.try_lock_for_update()  # another worker invoicing the same installment skips it

@@ -358,3 +358,30 @@ class TestPaymentPlan(CollectionsCommon):
         other = self._plan(self._invoice(self.partner_b, 40, 100))
         self.assertNotIn(other, self.env["collection.payment.plan"].with_user(self.collector).search([]),
                          "a collector sees the plans of their own cases only")
+
+    def test_taxed_interest_on_a_held_debtor_and_write_offs_are_not_cash(self):
+        self.company.collection_block_held_invoices = True
+        self.company.collection_plan_interest_timing = "activation"
+        self.interest_product.taxes_id = self.company_data["default_tax_sale"]
+        move = self._invoice(self.partner_a, 40, 1000)
+        self.partner_a.collection_credit_hold = True
+        self._run()
+        self._case(self.partner_a).user_id = self.collector
+        plan = self._plan(move, run=False, interest_rate=6).with_user(self.collector)
+        plan.action_activate()  # the interest invoices of a held debtor are not new credit: they post
+        self.assertEqual(len(plan.interest_move_ids), 3)
+        tax_rate = self.company_data["default_tax_sale"].amount / 100
+        self.assertAlmostEqual(plan.interest_move_ids[:1].amount_total, 20.0 * (1 + tax_rate), places=2)
+        plan.invalidate_recordset()
+        self.assertEqual(plan.amount_paid, 0.0, "unpaid taxed interest is not a negative payment")
+        # 966.67 received and 33.33 written off as a discount: only the cash pays installments
+        writeoff = self.company_data["default_account_expense"]
+        self.env["account.payment.register"].with_context(active_model="account.move", active_ids=move.ids).create({
+            "payment_date": self.TODAY, "amount": 966.67, "payment_difference_handling": "reconcile",
+            "writeoff_account_id": writeoff.id, "writeoff_label": "Discount"})._create_payments()
+        self.assertEqual(move.payment_state, "paid")
+        self.assertAlmostEqual(plan._collection_cash_by_plan()[plan.id], 966.67, places=2)
+        self.assertEqual([paid for paid, _state in self._states(plan)], [353.33 - 20.0, 333.33, 300.01],
+                         "the write-off shrinks the last installment, it pays nothing")
+        with self.assertRaisesRegex(UserError, "break the plan instead"):
+            plan.action_cancel()
