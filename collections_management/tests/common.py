@@ -63,6 +63,24 @@ class CollectionsCommon(AccountTestInvoicingCommon):
             move.action_post()
         return move
 
+    def _register_payment(self, moves, amount, day=None):
+        """A customer payment of ``amount`` on ``moves`` (one payment for all), as Register Payment does."""
+        return self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=moves.ids).create(
+            {"payment_date": day or self.TODAY, "amount": amount, "group_payment": True})._create_payments()
+
+    def _refund(self, move, amount):
+        """A posted credit note of ``amount`` reconciled with ``move``."""
+        refund = self.env["account.move"].create({
+            "move_type": "out_refund", "partner_id": move.partner_id.id, "invoice_date": self.TODAY,
+            "invoice_line_ids": [Command.create({"product_id": self.product_a.id, "price_unit": amount,
+                                                 "tax_ids": []})],
+        })
+        refund.action_post()
+        (refund.line_ids | move.line_ids).filtered(
+            lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled).reconcile()
+        return refund
+
     def _run(self, today=None, **kwargs):
         return self.env["collection.engine"]._run(today=today or self.TODAY, **kwargs)
 

@@ -38,22 +38,6 @@ class TestPaymentPlan(CollectionsCommon):
             **vals,
         })
 
-    def _pay(self, moves, amount, day=None):
-        return self.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=moves.ids).create(
-            {"payment_date": day or self.TODAY, "amount": amount, "group_payment": True})._create_payments()
-
-    def _refund(self, move, amount):
-        refund = self.env["account.move"].create({
-            "move_type": "out_refund", "partner_id": move.partner_id.id, "invoice_date": self.TODAY,
-            "invoice_line_ids": [Command.create({"product_id": self.product_a.id, "price_unit": amount,
-                                                 "tax_ids": []})],
-        })
-        refund.action_post()
-        (refund.line_ids | move.line_ids).filtered(
-            lambda l: l.account_id.account_type == "asset_receivable" and not l.reconciled).reconcile()
-        return refund
-
     def _states(self, plan):
         plan.invalidate_recordset()
         plan.line_ids.invalidate_recordset()
@@ -84,7 +68,7 @@ class TestPaymentPlan(CollectionsCommon):
         self.assertEqual(move.payment_state, "not_paid", "the invoice is not paid by a plan")
         self.assertEqual(move.amount_residual, 1190.0)
         self.assertFalse(move.tax_cash_basis_created_move_ids, "no VAT declared as collected without cash")
-        self._pay(move, 396.66)
+        self._register_payment(move, 396.66)
         self.assertEqual(move.payment_state, "partial")
         self.assertEqual(len(move.tax_cash_basis_created_move_ids), 1, "real cash: Odoo's own cash-basis entry")
         self.assertEqual(self._states(plan)[0], (396.66, "paid"))
@@ -98,10 +82,10 @@ class TestPaymentPlan(CollectionsCommon):
         first = self.TODAY + timedelta(days=30)
         self.assertEqual(plan.line_ids.sorted("sequence").mapped("date"),
                          [self.TODAY, first, first + relativedelta(months=1), first + relativedelta(months=2)])
-        self._pay(moves, 250)
+        self._register_payment(moves, 250)
         # 250 = the down payment (100) + 150 of the first installment
         self.assertEqual(self._states(plan), [(100.0, "paid"), (150.0, "partial"), (0.0, "due"), (0.0, "due")])
-        self._pay(moves, 400)
+        self._register_payment(moves, 400)
         # 400 more: 150 closes the first installment, 250 rolls into the second
         self.assertEqual(self._states(plan), [(100.0, "paid"), (300.0, "paid"), (250.0, "partial"), (0.0, "due")])
         self.assertAlmostEqual(plan.amount_paid, 650.0, places=2)
@@ -117,7 +101,7 @@ class TestPaymentPlan(CollectionsCommon):
                          "a credit note pays no installment: it cancels the last one")
         plan.line_ids.invalidate_recordset()
         self.assertEqual([line.amount_residual for line in plan.line_ids.sorted("sequence")], [300.0, 200.0, 0.0])
-        self._pay(move, 500)
+        self._register_payment(move, 500)
         plan._check_breach()
         self.assertEqual(plan.state, "completed")
         self.assertFalse(plan.case_id.plan_id)
@@ -126,7 +110,7 @@ class TestPaymentPlan(CollectionsCommon):
         move = self._invoice(self.partner_a, 40, 300)
         plan = self._plan(move)
         plan.action_activate()
-        payment = self._pay(move, 100)
+        payment = self._register_payment(move, 100)
         self.assertEqual(self._states(plan)[0], (100.0, "paid"))
         payment.move_id.line_ids.remove_move_reconcile()
         self.assertEqual(self._states(plan)[0], (0.0, "due"))
@@ -188,9 +172,9 @@ class TestPaymentPlan(CollectionsCommon):
         self.assertEqual((interest.move_type, interest.state, interest.amount_total), ("out_invoice", "posted", 20.0))
         self.assertEqual(interest.collection_charge_type, "interest")
         self.assertEqual(move.amount_residual, 1000.0, "the original invoice is untouched")
-        self._pay(move, 333.33)
+        self._register_payment(move, 333.33)
         self.assertEqual(self._states(plan)[0][1], "partial", "interest still unpaid")
-        self._pay(interest, 20.0)
+        self._register_payment(interest, 20.0)
         self.assertEqual(self._states(plan)[0], (353.33, "paid"))
 
     def test_broken_plan_reverses_interest_not_yet_due_with_credit_notes(self):
@@ -233,7 +217,7 @@ class TestPaymentPlan(CollectionsCommon):
         # with a payment received: refused
         paid = self._plan(self._invoice(self.env["res.partner"].create({"name": "Third"}), 40, 300))
         paid.action_activate()
-        self._pay(paid.move_ids, 50)
+        self._register_payment(paid.move_ids, 50)
         paid.invalidate_recordset()
         with self.assertRaisesRegex(UserError, "break the plan instead"):
             paid.action_cancel()
@@ -247,7 +231,7 @@ class TestPaymentPlan(CollectionsCommon):
             with self.assertRaisesRegex(UserError, "already past"):
                 plan.action_activate()
         self.assertEqual([(line.date, line.amount) for line in plan.line_ids], schedule, "never recomputed silently")
-        self._pay(move, 100)
+        self._register_payment(move, 100)
         with self.assertRaisesRegex(UserError, "changed since this schedule was made"):
             plan.action_activate()
         self.assertEqual(plan.state, "proposed")
@@ -274,7 +258,7 @@ class TestPaymentPlan(CollectionsCommon):
         with self.assertRaisesRegex(ValidationError, "in the past"):
             self._plan(move, run=False, first_date=self.TODAY - timedelta(days=1))
         paid = self._invoice(self.partner_b, 10, 100)
-        self._pay(paid, 100)
+        self._register_payment(paid, 100)
         self._invoice(self.partner_b, 10, 50)
         with self.assertRaisesRegex(ValidationError, "already paid"):
             self._plan(paid)

@@ -2,7 +2,6 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
@@ -23,22 +22,6 @@ class TestPromise(CollectionsCommon):
         return self.env["collection.promise"].with_user(user or self.env.user).create({
             "case_id": case.id, "date": self.TODAY + timedelta(days=days), "amount": amount, "source": "phone"})
 
-    def _pay(self, moves, amount, day=None):
-        return self.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=moves.ids).create(
-            {"payment_date": day or self.TODAY, "amount": amount, "group_payment": True})._create_payments()
-
-    def _refund(self, move, amount):
-        refund = self.env["account.move"].create({
-            "move_type": "out_refund", "partner_id": move.partner_id.id, "invoice_date": self.TODAY,
-            "invoice_line_ids": [Command.create({"product_id": self.product_a.id, "price_unit": amount,
-                                                 "tax_ids": []})],
-        })
-        refund.action_post()
-        (refund.line_ids | move.line_ids).filtered(
-            lambda l: l.account_id.account_type == "asset_receivable" and not l.reconciled).reconcile()
-        return refund
-
     def _case_with(self, amount, days_overdue=10, partner=None):
         move = self._invoice(partner or self.partner_a, days_overdue, amount)
         self._run()
@@ -50,10 +33,10 @@ class TestPromise(CollectionsCommon):
         self._refund(move, 200)
         self._run(today=self.TODAY + timedelta(days=1))
         self.assertEqual((promise.state, promise.amount_paid), ("open", 0.0), "a credit note is not cash")
-        self._pay(move, 150)
+        self._register_payment(move, 150)
         self._run(today=self.TODAY + timedelta(days=2))
         self.assertEqual((promise.state, promise.amount_paid), ("open", 150.0))
-        self._pay(move, 50)
+        self._register_payment(move, 50)
         self._run(today=self.TODAY + timedelta(days=3))
         self.assertEqual((promise.state, promise.amount_paid), ("kept", 200.0))
 
@@ -74,7 +57,7 @@ class TestPromise(CollectionsCommon):
         move, case = self._case_with(1000)
         first = self._promise(case, 200, days=3)
         second = self._promise(case, 200, days=6)
-        self._pay(move, 200)
+        self._register_payment(move, 200)
         self._run(today=self.TODAY + timedelta(days=1))
         self.assertEqual((first.state, first.amount_paid), ("kept", 200.0))
         self.assertEqual((second.state, second.amount_paid), ("open", 0.0), "200 does not keep two promises of 200")
@@ -84,7 +67,7 @@ class TestPromise(CollectionsCommon):
     def test_reversed_payment_reopens_a_kept_promise_until_its_date(self):
         move, case = self._case_with(500)
         promise = self._promise(case, 300, days=5)
-        payment = self._pay(move, 300)
+        payment = self._register_payment(move, 300)
         self._run(today=self.TODAY + timedelta(days=1))
         self.assertEqual(promise.state, "kept")
         payment.move_id.line_ids.remove_move_reconcile()
@@ -96,7 +79,7 @@ class TestPromise(CollectionsCommon):
     def test_promise_decided_when_the_case_closes(self):
         move, case = self._case_with(300)
         paid = self._promise(case, 300)
-        self._pay(move, 300)
+        self._register_payment(move, 300)
         self._run(today=self.TODAY + timedelta(days=1))
         self.assertEqual(case.state, "closed")
         self.assertEqual(paid.state, "kept")
