@@ -20,6 +20,7 @@
         "report/collection_letter_reports.xml",
         "report/collection_letter_templates.xml",
         "wizard/collection_run_wizard_views.xml",
+        "wizard/collection_promise_wizard_views.xml",
         "views/collection_strategy_views.xml",
         "views/collection_dispute_views.xml",
         "views/collection_fee_views.xml",

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The run command: creates (or updates) a database with demo data and the four
 # addons installed, then serves it on http://localhost:8069 (admin / admin).
-# Env: ODOO_PATH, ODOO_VENV, DB (default collections_demo), PORT (default 8069).
+# Env: ODOO_PATH, ODOO_VENV, DB (default collections_demo), PORT (default 8069),
+#      COUNTRY (default CO: Colombian chart, COP) and LANGUAGE (default es_419) of a new database;
+#      e.g. COUNTRY=MX for Mexico, or COUNTRY=US LANGUAGE=en_US for an English demo.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 start_postgres
@@ -14,10 +16,18 @@ if psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname='$DB'" | grep 
   PYTHONPATH="$ODOO_PATH" "$PYTHON" "$ODOO_PATH/odoo-bin" --addons-path="$ADDONS_PATH" -d "$DB" \
     -u "$ADDONS" --stop-after-init --log-level=warn
 else
-  echo "== creating $DB with demo data (about two minutes)"
+  COUNTRY=${COUNTRY:-CO}
+  LANGUAGE=${LANGUAGE:-es_419}
+  echo "== creating $DB ($COUNTRY, $LANGUAGE) with demo data (about two minutes)"
+  # the country's chart (and its demo company) comes with account; users and customers speak LANGUAGE
+  PYTHONPATH="$ODOO_PATH" "$PYTHON" "$ODOO_PATH/odoo-bin" --addons-path="$ADDONS_PATH" db init "$DB" \
+    --country "$COUNTRY" --language "$LANGUAGE" --with-demo
+  # accounting first: it brings the country's localization and its demo company, where the story is told
   PYTHONPATH="$ODOO_PATH" "$PYTHON" "$ODOO_PATH/odoo-bin" --addons-path="$ADDONS_PATH" -d "$DB" \
-    -i "$ADDONS" --with-demo --stop-after-init --log-level=warn
+    -i account --stop-after-init --log-level=warn
+  PYTHONPATH="$ODOO_PATH" "$PYTHON" "$ODOO_PATH/odoo-bin" --addons-path="$ADDONS_PATH" -d "$DB" \
+    -i "$ADDONS" --stop-after-init --log-level=warn
 fi
-echo "== serving http://localhost:$PORT  (login admin / password admin, database $DB)"
+echo "== serving http://localhost:$PORT  (database $DB; logins: admin/admin, marta/marta manager, carla/carla and diego/diego collectors, lucia/lucia legal)"
 exec env PYTHONPATH="$ODOO_PATH" "$PYTHON" "$ODOO_PATH/odoo-bin" --addons-path="$ADDONS_PATH" -d "$DB" \
   --db-filter="^$DB\$" --http-port="$PORT" --log-level=info

@@ -17,3 +17,6 @@ from . import res_config_settings
 from . import collection_fee
 from . import collection_payment_plan
 from . import ir_module_module
+from . import collection_demo
+from . import collection_refresh_request
+from . import account_partial_reconcile

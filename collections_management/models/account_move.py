@@ -43,6 +43,21 @@ class AccountMove(models.Model):
         "An installment's interest is invoiced once.",
     )
 
+    collection_due_date = fields.Date(
+        "Collection due date", compute="_compute_collection_due_date",
+        help="Due date of the oldest open installment: the date the days overdue count from.")
+    collection_installment_count = fields.Integer(
+        "Installments", compute="_compute_collection_due_date", help="Number of installments (payment term lines).")
+
+    @api.depends("line_ids.date_maturity", "line_ids.amount_residual", "line_ids.display_type")
+    def _compute_collection_due_date(self):
+        for move in self:
+            terms = move.line_ids.filtered(lambda line: line.display_type == "payment_term")
+            open_terms = terms.filtered(lambda line: not line.currency_id.is_zero(line.amount_residual_currency))
+            dates = [line.date_maturity for line in (open_terms or terms) if line.date_maturity]
+            move.collection_due_date = min(dates) if dates else move.invoice_date_due
+            move.collection_installment_count = len(terms)
+
     def _compute_collection_active_plan_id(self):
         plan_of = self._collection_active_plans()
         for move in self:

@@ -23,7 +23,7 @@ class CollectionCase(models.Model):
         "name", "partner_id", "company_id", "state", "stage_id", "stage_history_id", "stage_date",
         "invoice_count", "amount_due", "amount_overdue", "amount_credit", "oldest_due_date", "days_overdue",
         "segment_id", "segment_reason", "priority_score", "priority_details", "next_action_date", "closed_date",
-        "last_run_date", "plan_id",
+        "last_run_date", "plan_id", "excluded",
     )
     _collection_manager_fields = ("user_id", "user_manual")
     # a manager may open a case by hand for a debtor; everything else comes from the ledger
@@ -76,6 +76,10 @@ class CollectionCase(models.Model):
     priority_details = fields.Json("Priority parts", readonly=True,
                                    groups="collections_management.collections_management_group_collector")
     next_action_date = fields.Date("Next action", readonly=True, index=True)
+    excluded = fields.Boolean(
+        "Excluded", readonly=True, index=True,
+        help="Everything this debtor owes is excluded or disputed: nothing to chase, kept out of the worklist.",
+    )
     plan_id = fields.Many2one("collection.payment.plan", "Active payment plan", readonly=True, index="btree_not_null",
                               help="While a plan is active its invoices are collected by the plan's dates.")
     plan_ids = fields.One2many("collection.payment.plan", "case_id", "Payment plans")
@@ -112,6 +116,13 @@ class CollectionCase(models.Model):
             # a collector chosen by hand is kept by the engine
             vals = dict(vals, user_manual=bool(vals["user_id"]))
         return super().write(vals)
+
+    @api.model
+    def _action_home(self):
+        """The app's first screen: every open case for a manager, the worklist for a collector."""
+        xmlid = ("collections_management.collection_case_action" if self._collection_is_manager()
+                 else "collections_management.collection_case_action_my")
+        return self.env["ir.actions.act_window"]._for_xml_id(xmlid)
 
     def action_preview_message(self):
         """Show the combined message the next email step would send, without sending it."""
@@ -168,6 +179,9 @@ class CollectionCase(models.Model):
         """
         self.ensure_one()
         moves = self.move_ids.filtered(lambda m: m.collection_stage_id and m.amount_residual > 0)
+        if self.stage_id.day_from > 0:
+            # an overdue notice lists what is overdue, not what falls due in a few days
+            moves = moves.filtered(lambda m: m.collection_days_overdue > 0)
         return (moves - moves._collection_not_actionable()).sorted(lambda m: (-m.collection_days_overdue, m.id))
 
     def _collection_claimed_total(self):

@@ -4,7 +4,7 @@ import math
 from collections import defaultdict
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.tools import SQL
 
 from .collection_step_execution import MAX_RETRIES
@@ -15,13 +15,29 @@ BATCH_SIZE = 2000
 CURSOR_PARAM = "collections_management.engine_cursor"
 
 
-class _Discard(list):
-    """A list that keeps nothing (details of a real run are not collected)."""
+MAX_DETAILS = 500
+
+
+class _Bounded(list):
+    """Details of a run kept for the person who launched it: the first MAX_DETAILS lines, the rest counted.
+
+    The cron (nobody reads it) keeps none: ``limit=0``.
+    """
+
+    def __init__(self, limit=MAX_DETAILS):
+        super().__init__()
+        self.limit = limit
+        self.dropped = 0
 
     def append(self, item):
-        pass
+        if len(self) < self.limit:
+            super().append(item)
+        else:
+            self.dropped += 1
 
     def __iadd__(self, other):
+        for item in other:
+            self.append(item)
         return self
 
 
@@ -50,6 +66,8 @@ class CollectionEngine(models.AbstractModel):
     def _cron_run(self):
         """Daily cron: resumable batches of debtors, committed one by one."""
         self = self.sudo()  # noqa: PLW0642 - the cron acts for every company and collector
+        # what the run writes (history reasons, segment reasons, tasks) reads in the database's language
+        self = self.with_context(lang=self.env["ir.default"]._get("res.partner", "lang") or self.env.lang)  # noqa: PLW0642
         in_cron = bool(self.env.context.get("ir_cron_progress_id"))
         today = fields.Date.context_today(self)
         params = self.env["ir.config_parameter"].sudo()
@@ -77,6 +95,38 @@ class CollectionEngine(models.AbstractModel):
         return summary
 
     @api.model
+    def _cron_refresh(self, batch_size=BATCH_SIZE):
+        """Triggered after payments, credit notes and plan changes: the daily run's own code, for the
+        queued debtors only. Requests are claimed by deleting them (skipping rows another worker holds)."""
+        self = self.sudo().with_context(lang=self.env["ir.default"]._get("res.partner", "lang") or self.env.lang)  # noqa: PLW0642
+        in_cron = bool(self.env.context.get("ir_cron_progress_id"))
+        today = fields.Date.context_today(self)
+        summary = self._empty_summary()
+        self.env.flush_all()
+        while True:
+            self.env.cr.execute(SQL(
+                """
+                DELETE FROM collection_refresh_request
+                 WHERE id IN (SELECT id FROM collection_refresh_request ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED)
+                RETURNING partner_id, company_id
+                """, batch_size))
+            rows = self.env.cr.fetchall()
+            if not rows:
+                break
+            by_company = defaultdict(set)
+            for partner_id, company_id in rows:
+                by_company[company_id].add(partner_id)
+            for company_id, partner_ids in by_company.items():
+                self._process_batch(sorted(partner_ids), today, summary, company_ids=[company_id])
+            if in_cron:
+                self.env.cr.execute("SELECT COUNT(*) FROM collection_refresh_request")
+                if self.env["ir.cron"]._commit_progress(len(rows), remaining=self.env.cr.fetchone()[0]) <= 0:
+                    break
+            elif len(rows) < batch_size:
+                break
+        return summary
+
+    @api.model
     def _run(self, company_ids=None, dry_run=False, today=None):
         """Run the whole pipeline now, in the current transaction.
 
@@ -89,6 +139,7 @@ class CollectionEngine(models.AbstractModel):
         engine = self.sudo()  # a system run: it writes history, executions and activities for everyone
         summary = self._empty_summary()
         summary["dry_run"] = dry_run
+        summary["keep_details"] = True
         debtors = engine._select_debtors(today, company_ids)
 
         def work():
@@ -150,8 +201,9 @@ class CollectionEngine(models.AbstractModel):
     # ------------------------------------------------------------------ batch
     def _process_batch(self, partner_ids, today, summary, company_ids=None, dry_run=False):
         summary["debtors"] += len(partner_ids)
-        # details are for previews only: a real run keeps memory bounded by the batch
-        summary["details"] = summary["details"] if dry_run else _Discard()
+        # details are for the person who launched the run: bounded, and none for the cron
+        if not isinstance(summary["details"], _Bounded):
+            summary["details"] = _Bounded(MAX_DETAILS if (dry_run or summary.get("keep_details")) else 0)
         measures = self._measure(partner_ids, today, company_ids)
         case_ids = self._write_cases(partner_ids, measures, today, summary, company_ids, dry_run)
         self.env.invalidate_all()
@@ -276,6 +328,7 @@ class CollectionEngine(models.AbstractModel):
             for key, case in zip(new_keys, new_cases):
                 existing[key] = (case.id, None)
                 summary["details"].append(("open", case.partner_id.display_name, case.name))
+                summary.setdefault("case_ids", set()).add(case.id)
             summary["cases_opened"] += len(new_keys)
             self.env.flush_all()
 
@@ -287,9 +340,10 @@ class CollectionEngine(models.AbstractModel):
                 # everything actionable is under the payment plan: the case keeps its stage, steps pause
                 measures["plan_only"].add(case_id)
                 d["stage"] = old_stage
-            values.append(SQL("(%s, %s, %s, %s, %s::date, %s, %s, %s)",
+            values.append(SQL("(%s, %s, %s, %s, %s::date, %s, %s, %s, %s)",
                               case_id, d["amount_due"], d["amount_credit"], d["amount_overdue"],
-                              d["oldest_due_date"], d["days_overdue"] or 0, len(d["move_ids"]), d["stage"]))
+                              d["oldest_due_date"], d["days_overdue"] or 0, len(d["move_ids"]), d["stage"],
+                              not d["stage"]))
             if old_stage != d["stage"]:
                 stage_changes.append((case_id, old_stage, d["stage"]))
         if values:
@@ -298,13 +352,15 @@ class CollectionEngine(models.AbstractModel):
                 UPDATE collection_case c
                    SET amount_due = v.due, amount_credit = v.credit, amount_overdue = v.overdue,
                        oldest_due_date = v.oldest, days_overdue = v.days, invoice_count = v.cnt,
-                       stage_id = v.stage::int, write_date = now() AT TIME ZONE 'UTC', write_uid = %(uid)s
-                  FROM (VALUES %(values)s) AS v(id, due, credit, overdue, oldest, days, cnt, stage)
+                       stage_id = v.stage::int, excluded = v.excluded,
+                       write_date = now() AT TIME ZONE 'UTC', write_uid = %(uid)s
+                  FROM (VALUES %(values)s) AS v(id, due, credit, overdue, oldest, days, cnt, stage, excluded)
                  WHERE c.id = v.id
                    AND (c.amount_due IS DISTINCT FROM v.due::numeric OR c.amount_credit IS DISTINCT FROM v.credit::numeric
                         OR c.amount_overdue IS DISTINCT FROM v.overdue::numeric
                         OR c.oldest_due_date IS DISTINCT FROM v.oldest OR c.days_overdue IS DISTINCT FROM v.days
-                        OR c.invoice_count IS DISTINCT FROM v.cnt OR c.stage_id IS DISTINCT FROM v.stage::int)
+                        OR c.invoice_count IS DISTINCT FROM v.cnt OR c.stage_id IS DISTINCT FROM v.stage::int
+                        OR c.excluded IS DISTINCT FROM v.excluded)
                 """,
                 uid=self.env.uid, values=SQL(", ").join(values),
             ))
@@ -318,14 +374,16 @@ class CollectionEngine(models.AbstractModel):
             cr.execute(SQL(
                 """
                 UPDATE collection_case
-                   SET state = 'closed', closed_date = %s, amount_overdue = 0, days_overdue = 0,
+                   SET state = 'closed', closed_date = %s, amount_overdue = 0, days_overdue = 0, excluded = FALSE,
                        invoice_count = 0, stage_id = NULL, write_date = now() AT TIME ZONE 'UTC'
                  WHERE id = ANY(%s)
                 """, today, [cid for cid, _stage in to_close]))
             self.env["collection.case"].invalidate_model()
             stage_changes += [(cid, stage, None) for cid, stage in to_close]
             summary["cases_closed"] += len(to_close)
-            summary["details"] += [("close", cid, "") for cid, _s in to_close]
+            closed_cases = self.env["collection.case"].browse([cid for cid, _s in to_close])
+            summary["details"] += [("close", case.partner_id.display_name, case.name) for case in closed_cases]
+            summary.setdefault("case_ids", set()).update(closed_cases.ids)
 
         # stage history: one row per real change; it is the stage entry steps are keyed on
         if stage_changes:
@@ -344,7 +402,12 @@ class CollectionEngine(models.AbstractModel):
                   FROM (VALUES %s) AS v(cid, hid) WHERE c.id = v.cid
                 """, today, SQL(", ").join(SQL("(%s, %s)", row.case_id.id, row.id) for row in rows)))
             summary["stage_changes"] += len(rows)
-            summary["details"] += [("stage", cid, new) for cid, _old, new in stage_changes]
+            if summary["details"].limit:
+                Stage = self.env["collection.stage"]
+                for row, (_cid, old, new) in zip(rows, stage_changes, strict=True):
+                    summary["details"].append(("stage", row.case_id.partner_id.display_name, self.env._(
+                        "%(from)s → %(to)s", **{"from": Stage.browse(old).name or "-", "to": Stage.browse(new).name or "-"})))
+            summary.setdefault("case_ids", set()).update(cid for cid, _old, _new in stage_changes)
             self._apply_stage_effects(rows.filtered("stage_to_id"), today, summary)
 
         # invoices: worst open line's stage and days, and their case
@@ -700,9 +763,12 @@ class CollectionEngine(models.AbstractModel):
                 for case, step in candidates),
         ))
         claimed = Execution.browse([row[0] for row in self.env.cr.fetchall()])
-        if dry_run:
+        summary.setdefault("case_ids", set()).update(claimed.case_id.ids)
+        if summary["details"].limit:
+            channels = dict(Execution._fields["channel"]._description_selection(self.env))
             summary["details"] += [("step", e.case_id.partner_id.display_name,
-                                    f"{e.step_id.name} ({e.channel})") for e in claimed]
+                                    f"{e.step_id.name} ({channels.get(e.channel, e.channel)})") for e in claimed]
+        if dry_run:
             summary["executions_done"] += len(claimed)
         return claimed | retry
 
@@ -733,16 +799,51 @@ class CollectionEngine(models.AbstractModel):
             day += timedelta(days=1)
         return day
 
-    def _schedule_activities(self, cases, activity_type, summary_text, today, note=None):
-        """One activity per case for its collector (or the running user), due on a working day."""
+    def _responsible(self, case, legal=False, managers=None):
+        """Who does a task of the run on this case: a real person, never the cron's OdooBot.
+
+        Legal tasks go to the company's legal responsible; the others to the
+        case's collector, else the company's responsible for unassigned cases,
+        else its first Collections Manager.
+        """
+        company = case.company_id
+        if legal and company.collection_legal_user_id:
+            return company.collection_legal_user_id
+        if case.user_id:
+            return case.user_id
+        if company.collection_default_user_id:
+            return company.collection_default_user_id
+        managers = managers if managers is not None else self._company_managers()
+        return self.env["res.users"].browse(managers.get(company.id))
+
+    def _company_managers(self):
+        """{company id: id of its first active Collections Manager (a person, not OdooBot)}."""
+        group = self.env.ref("collections_management.collections_management_group_manager")
+        result = {}
+        for user in group.sudo().all_user_ids.sorted("id"):
+            if not user.active or user.share or user.id == SUPERUSER_ID:
+                continue
+            for company in user.company_ids:
+                result.setdefault(company.id, user.id)
+        return result
+
+    def _schedule_activities(self, cases, activity_type, summary_text, today, note=None, legal=False):
+        """One activity per case for a real person (see ``_responsible``), due on a working day."""
         activity_type = activity_type or self.env.ref("mail.mail_activity_data_todo")
         model_id = self.env["ir.model"]._get_id("collection.case")
-        return self.env["mail.activity"].create([{
-            "res_model_id": model_id,
-            "res_id": case.id,
-            "activity_type_id": activity_type.id,
-            "summary": summary_text,
-            "note": note or False,
-            "user_id": (case.user_id or self.env.user).id,
-            "date_deadline": self._next_working_day(case.company_id, today),
-        } for case in cases])
+        vals_list = []
+        managers = self._company_managers() if cases.filtered(lambda c: not c.user_id) else {}
+        for case in cases:
+            user = self._responsible(case, legal=legal, managers=managers)
+            if not user:
+                continue
+            vals_list.append({
+                "res_model_id": model_id,
+                "res_id": case.id,
+                "activity_type_id": activity_type.id,
+                "summary": summary_text,
+                "note": note or False,
+                "user_id": user.id,
+                "date_deadline": self._next_working_day(case.company_id, today),
+            })
+        return self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(vals_list)

@@ -46,6 +46,24 @@ class CollectionFeeRule(models.Model):
     stage_ids = fields.Many2many("collection.stage", string="Only in stages", check_company=True)
     segment_ids = fields.Many2many("collection.segment", string="Only in segments", check_company=True)
 
+    summary = fields.Char("Charges", compute="_compute_summary")
+
+    @api.depends("fee_type", "fixed_amount", "percent", "rate", "rate_period", "grace_days", "currency_id")
+    def _compute_summary(self):
+        for rule in self:
+            if rule.fee_type == "fixed":
+                text = self.env._("%(amount)s %(currency)s once per invoice", amount=rule.fixed_amount,
+                                  currency=rule.currency_id.name)
+            elif rule.fee_type == "percent":
+                text = self.env._("%(percent)s %% of the overdue amount, once per invoice", percent=rule.percent)
+            elif rule.rate_period == "month":
+                text = self.env._("%(rate)s %% per month, charged per day overdue", rate=rule.rate)
+            else:
+                text = self.env._("%(rate)s %% per year, charged per day overdue", rate=rule.rate)
+            if rule.grace_days:
+                text = self.env._("%(text)s, after %(days)s days of grace", text=text, days=rule.grace_days)
+            rule.summary = text
+
     @api.constrains("fee_type", "fixed_amount", "percent", "rate", "min_amount", "max_amount", "grace_days",
                     "product_id")
     def _check_rule(self):

@@ -51,5 +51,5 @@ class CollectionLegalRecord(models.Model):
         today = fields.Date.context_today(self)
         self.env["collection.engine"]._schedule_activities(
             records.case_id, self.env.ref("mail.mail_activity_data_todo"),
-            self.env._("Prepare the legal file and assign a lawyer"), today)
+            self.env._("Prepare the legal file and assign a lawyer"), today, legal=True)
         return records

@@ -382,6 +382,7 @@ class CollectionPaymentPlan(models.Model):
                     "Set the product of payment plan interest in the Collections settings (it gives the income "
                     "account and taxes of the interest invoices)."))
             plan.sudo().write({"state": "active", "activation_date": self.env.cr.now()})
+            self.env["collection.refresh.request"].sudo()._enqueue_partners(plan.partner_id, plan.company_id)
             plan.line_ids.filtered("is_down_payment").sudo().write({"date": today})
             plan.case_id.sudo().plan_id = plan
             if plan.company_id.collection_plan_interest_timing == "activation":
@@ -423,6 +424,7 @@ class CollectionPaymentPlan(models.Model):
         today = fields.Date.context_today(self)
         for plan in self:
             plan.sudo().write({"state": state, "end_date": today, "end_reason": reason})
+            self.env["collection.refresh.request"].sudo()._enqueue_partners(plan.partner_id, plan.company_id)
             if plan.case_id.plan_id == plan:
                 plan.case_id.sudo().plan_id = False
 
@@ -462,14 +464,6 @@ class CollectionPaymentPlan(models.Model):
             engine._schedule_activities(
                 plan.case_id, self.env.ref("mail.mail_activity_data_call"),
                 self.env._("Payment plan broken: installment of %s unpaid", first_late), today)
-
-    def _collection_demo_pay(self, amount):
-        """Demo data only: a customer payment of ``amount`` on the covered invoices, oldest first."""
-        self.ensure_one()
-        moves = self.move_ids.filtered(lambda m: m.amount_residual > 0).sorted(lambda m: (m.invoice_date_due, m.id))
-        self.env["account.payment.register"].with_context(active_model="account.move", active_ids=moves.ids).create(
-            {"amount": amount, "group_payment": True, "payment_date": fields.Date.context_today(self)},
-        )._create_payments()
 
     @api.model
     def _cron_check_plans(self):

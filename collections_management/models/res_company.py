@@ -54,6 +54,14 @@ class ResCompany(models.Model):
         "Promise horizon (days)", default=60,
         help="A promise to pay can be made for a date at most this many days ahead.",
     )
+    collection_legal_user_id = fields.Many2one(
+        "res.users", "Legal responsible", domain="[('share', '=', False)]",
+        help="Receives the legal hand-over tasks of the daily run.",
+    )
+    collection_default_user_id = fields.Many2one(
+        "res.users", "Responsible for unassigned cases", domain="[('share', '=', False)]",
+        help="Receives the tasks of cases without a collector. Empty: the company's first Collections Manager.",
+    )
     collection_block_held_invoices = fields.Boolean(
         "Block invoices for customers on credit hold",
         help="Posting a customer invoice for a partner on credit hold needs a Collections Manager.",

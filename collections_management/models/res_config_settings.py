@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
 class ResConfigSettings(models.TransientModel):
@@ -20,3 +22,26 @@ class ResConfigSettings(models.TransientModel):
     collection_max_annual_rate = fields.Float(related="company_id.collection_max_annual_rate", readonly=False)
     collection_promise_horizon_days = fields.Integer(related="company_id.collection_promise_horizon_days",
                                                      readonly=False)
+    collection_legal_user_id = fields.Many2one(related="company_id.collection_legal_user_id", readonly=False)
+    collection_default_user_id = fields.Many2one(related="company_id.collection_default_user_id", readonly=False)
+    # working days as seven checkboxes, stored on the company as "0,1,2,3,4" (0 = Monday)
+    collection_wd_mon = fields.Boolean("Monday", compute="_compute_collection_weekdays", inverse="_inverse_collection_weekdays")
+    collection_wd_tue = fields.Boolean("Tuesday", compute="_compute_collection_weekdays", inverse="_inverse_collection_weekdays")
+    collection_wd_wed = fields.Boolean("Wednesday", compute="_compute_collection_weekdays", inverse="_inverse_collection_weekdays")
+    collection_wd_thu = fields.Boolean("Thursday", compute="_compute_collection_weekdays", inverse="_inverse_collection_weekdays")
+    collection_wd_fri = fields.Boolean("Friday", compute="_compute_collection_weekdays", inverse="_inverse_collection_weekdays")
+    collection_wd_sat = fields.Boolean("Saturday", compute="_compute_collection_weekdays", inverse="_inverse_collection_weekdays")
+    collection_wd_sun = fields.Boolean("Sunday", compute="_compute_collection_weekdays", inverse="_inverse_collection_weekdays")
+
+    @api.depends("company_id.collection_working_days")
+    def _compute_collection_weekdays(self):
+        for settings in self:
+            days = {int(d) for d in (settings.company_id.collection_working_days or "").split(",") if d.strip().isdigit()}
+            for index, name in enumerate(WEEKDAYS):
+                settings[f"collection_wd_{name}"] = index in days
+
+    def _inverse_collection_weekdays(self):
+        for settings in self:
+            days = [str(index) for index, name in enumerate(WEEKDAYS) if settings[f"collection_wd_{name}"]]
+            settings.company_id.collection_working_days = ",".join(days)
+

@@ -9,3 +9,4 @@ from . import test_fee
 from . import test_payment_plan
 from . import test_promise
 from . import test_roles
+from . import test_first_morning

@@ -12,6 +12,8 @@ class CollectionRunWizard(models.TransientModel):
     state = fields.Selection([("draft", "Draft"), ("done", "Done")], default="draft")
     result = fields.Text(readonly=True)
     line_ids = fields.One2many("collection.run.wizard.line", "wizard_id", readonly=True)
+    case_ids = fields.Many2many("collection.case", string="Cases touched", readonly=True)
+    more_details = fields.Integer(readonly=True)
 
     def action_run(self):
         self.ensure_one()
@@ -28,21 +30,33 @@ class CollectionRunWizard(models.TransientModel):
             "promises_broken": self.env._("Promises broken"),
             "legal_records": self.env._("Legal records opened"),
         }
+        details = summary["details"]
         self.write({
             "state": "done",
+            "more_details": getattr(details, "dropped", 0),
+            "case_ids": [fields.Command.set(sorted(summary.get("case_ids", ())))] if not self.dry_run else [],
             "result": "\n".join(f"{label}: {summary.get(key, 0)}" for key, label in labels.items()),
             "line_ids": [fields.Command.clear()] + [
                 fields.Command.create({"kind": kind, "name": str(name), "info": str(info or "")})
-                for kind, name, info in summary["details"][:500]
+                for kind, name, info in details
             ],
         })
         return {
             "type": "ir.actions.act_window",
+            "name": self.env._("Collections run: preview") if self.dry_run else self.env._("Collections run: done"),
             "res_model": self._name,
             "res_id": self.id,
             "view_mode": "form",
             "target": "new",
         }
+
+    def action_open_cases(self):
+        """The cases this run opened, moved, closed or acted on."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("collections_management.collection_case_action")
+        action.update({"domain": [("id", "in", self.case_ids.ids)], "context": {},
+                       "name": self.env._("Cases touched by the run")})
+        return action
 
 
 class CollectionRunWizardLine(models.TransientModel):

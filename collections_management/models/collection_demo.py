@@ -1,0 +1,180 @@
+from datetime import timedelta
+
+from odoo import Command, api, fields, models
+
+# amounts of the story are written in "dollars"; a peso book needs them larger to look real
+CURRENCY_SCALE = {"COP": 1000, "CLP": 1000, "ARS": 1000, "PYG": 5000, "MXN": 20, "UYU": 40, "DOP": 60}
+
+# (partner xmlid, days overdue at load time, amount, payment term xmlid)
+DEMO_INVOICES = [
+    ("demo_partner_andina", -3, 1850.0, None),
+    ("demo_partner_andina", 12, 4200.0, None),
+    ("demo_partner_tornillo", 5, 640.5, None),
+    ("demo_partner_tornillo", 25, 980.0, None),
+    ("demo_partner_tornillo", 70, 4500.0, "demo_payment_term_30_60_90"),
+    ("demo_partner_monterrey", 40, 12500.0, None),
+    ("demo_partner_monterrey", 55, 3300.0, None),
+    ("demo_partner_valle", 75, 2750.0, None),
+    ("demo_partner_espiga", 8, 320.0, None),
+    ("demo_partner_quito", 120, 7800.0, None),
+    ("demo_partner_pampa", 200, 25400.0, None),
+    ("demo_partner_pampa", 95, 6100.0, None),
+    ("demo_partner_rafael", 18, 1490.0, None),
+    ("demo_partner_norte", 33, 5600.0, None),
+    ("demo_partner_altura", -2, 890.0, None),
+    ("demo_partner_mirador", 62, 4100.0, None),
+    ("demo_partner_central", 15, 720.0, None),
+]
+
+
+class CollectionDemo(models.AbstractModel):
+    """Demo data only: a Latin-American collections story told through the real flows.
+
+    Called once from ``demo/collection_demo.xml``. Everything goes through the
+    same methods users and the daily run use (invoices posted, payments
+    registered, fees charged, plans proposed and activated), so the demo shows
+    what the product really does.
+    """
+
+    _name = "collection.demo"
+    _description = "Collections demo story"
+
+    @api.model
+    def _load_demo(self):
+        ref = self.env.ref
+        main = ref("base.main_company")
+        country = (main.country_id.code or "").lower()
+        company = ref(f"base.demo_company_{country}", raise_if_not_found=False) or main
+        lang = ref("base.user_admin").lang or "en_US"
+        self = self.with_context(lang=lang)  # noqa: PLW0642 - records named in the database's language
+        ref = self.env.ref
+        scale = CURRENCY_SCALE.get(company.currency_id.name, 1)
+        today = fields.Date.context_today(self)
+
+        users = {login: ref(f"collections_management.demo_user_{login}") for login in ("carla", "diego", "marta", "lucia")}
+        for user in users.values():
+            user.write({"company_ids": [Command.set(company.ids)], "company_id": company.id, "lang": lang})
+        ref("base.user_admin").write({"company_ids": [Command.link(company.id)], "company_id": company.id})
+        partners = self.env["res.partner"].browse([
+            ref(f"collections_management.{xmlid}").id for xmlid in {row[0] for row in DEMO_INVOICES}])
+        (partners | partners.child_ids | ref("collections_management.demo_partner_law_firm")).write({"lang": lang})
+
+        env = self.with_company(company).env
+        company.write({
+            "collection_legal_user_id": users["lucia"].id,
+            "collection_default_user_id": users["marta"].id,
+            "collection_interest_product_id": ref("collections_management.demo_product_late_interest").id,
+            "collection_max_annual_rate": 25.0,  # roughly Colombia's usury ceiling in 2026
+            "collection_plan_approval_amount": 20000 * scale,
+        })
+        Segment = env["collection.segment"]
+        Segment.create([
+            {"name": env._("Key accounts"), "sequence": 1, "company_id": company.id, "amount_min": 10000 * scale,
+             "user_ids": [Command.set(users["diego"].ids)]},
+            {"name": env._("Standard customers"), "sequence": 10, "company_id": company.id,
+             "user_ids": [Command.set((users["carla"] | users["diego"]).ids)]},
+        ])
+
+        invoices = []
+        product = ref("collections_management.demo_product_service")
+        for xmlid, days, amount, term in DEMO_INVOICES:
+            partner = ref(f"collections_management.{xmlid}")
+            date = today - timedelta(days=days)
+            vals = {
+                "move_type": "out_invoice", "partner_id": partner.id, "company_id": company.id,
+                "invoice_date": date if not term else today - timedelta(days=days),
+                "invoice_line_ids": [Command.create({"product_id": product.id, "quantity": 1,
+                                                     "price_unit": amount * scale, "tax_ids": []})],
+            }
+            if term:
+                vals["invoice_payment_term_id"] = ref(f"collections_management.{term}").id
+            else:
+                vals["invoice_date_due"] = date
+            invoices.append(env["account.move"].create(vals))
+        moves = env["account.move"].browse([m.id for m in invoices])
+        for move, (_xmlid, days, _amount, term) in zip(moves, DEMO_INVOICES, strict=True):
+            if not term:
+                move.invoice_payment_term_id = False
+                move.invoice_date_due = today - timedelta(days=days)
+        moves.action_post()
+        by_partner = {}
+        for move, row in zip(moves, DEMO_INVOICES, strict=True):
+            by_partner.setdefault(row[0], env["account.move"])
+            by_partner[row[0]] |= move
+
+        central = ref("collections_management.demo_partner_central")
+        central.write({"collection_excluded": True,
+                       "collection_exclusion_reason": env._("Payment agreed with the CFO; do not chase")})
+        rule = env["collection.fee.rule"].create({
+            "name": env._("Late interest 2 % a month"), "company_id": company.id, "fee_type": "interest",
+            "rate": 2.0, "rate_period": "month", "grace_days": 5,
+            "product_id": ref("collections_management.demo_product_late_interest").id,
+        })
+
+        # Odoo's own demo customers (Acme, OpenWood...) paid: the story is about the ones above
+        ours = {ref(f"collections_management.{row[0]}").id for row in DEMO_INVOICES}
+        others = env["account.move"].search([
+            ("company_id", "=", company.id), ("move_type", "=", "out_invoice"), ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")), ("commercial_partner_id", "not in", list(ours))])
+        for stock_partner_moves in others.grouped("commercial_partner_id").values():
+            self._pay(stock_partner_moves, sum(stock_partner_moves.mapped("amount_residual")))
+
+        # the first morning
+        engine = env["collection.engine"]
+        engine._run()
+        rule._charge(by_partner["demo_partner_pampa"], today)
+
+        Case = env["collection.case"]
+
+        def case_of(xmlid):
+            return Case.search([("partner_id", "=", ref(f"collections_management.{xmlid}").id),
+                                ("company_id", "=", company.id), ("state", "=", "open")], limit=1)
+
+        monterrey = by_partner["demo_partner_monterrey"]
+        env["collection.dispute"].create({
+            "move_id": monterrey.filtered(lambda m: m.amount_total == 3300 * scale).id, "reason": "defective",
+            "source": "email", "amount_disputed": 1200 * scale,
+            "description": env._("Part of the delivery arrived damaged; the customer asks for a credit note."),
+        })
+        Promise = env["collection.promise"]
+        Promise.create({"case_id": case_of("demo_partner_andina").id, "date": today + timedelta(days=5),
+                        "amount": 4200 * scale, "source": "phone",
+                        "note": env._("The treasurer promised a transfer on Friday, once their own customers pay.")})
+        broken = Promise.create({"case_id": case_of("demo_partner_quito").id, "date": today + timedelta(days=1),
+                                 "amount": 3000 * scale, "source": "whatsapp"})
+        # the demo's history: that promise was made three weeks ago for ten days ago
+        broken.write({"date": today - timedelta(days=10), "create_date_only": today - timedelta(days=21)})
+        kept = Promise.create({"case_id": case_of("demo_partner_rafael").id, "date": today + timedelta(days=3),
+                               "amount": 1000 * scale, "source": "phone"})
+        self._pay(by_partner["demo_partner_rafael"], 1000 * scale)
+
+        Plan = env["collection.payment.plan"]
+        active = Plan.create({
+            "case_id": case_of("demo_partner_monterrey").id,
+            "move_ids": [Command.set((monterrey - monterrey.filtered("collection_disputed")).ids)],
+            "down_payment": 1800 * scale, "installment_count": 4, "frequency": "monthly",
+            "first_date": today + timedelta(days=7),
+        })
+        active.action_propose()
+        active.action_accept(signer=ref("collections_management.demo_partner_monterrey_billing"))
+        self._pay(active.move_ids, 1800 * scale)
+        proposed = Plan.create({
+            "case_id": case_of("demo_partner_valle").id, "move_ids": [Command.set(by_partner["demo_partner_valle"].ids)],
+            "installment_count": 3, "frequency": "biweekly", "first_date": today + timedelta(days=10),
+            "interest_rate": 1.5,
+        })
+        proposed.action_propose()
+
+        env["collection.legal.record"].search([("company_id", "=", company.id)]).write(
+            {"lawyer_id": ref("collections_management.demo_partner_law_firm").id})
+        # the next morning: the promise to Textiles Quito is broken, the one to Farmacia San Rafael kept
+        engine._run()
+        return kept
+
+    def _pay(self, moves, amount):
+        """A customer bank transfer of ``amount`` applied to ``moves``, oldest first."""
+        moves = moves.filtered(lambda m: m.amount_residual > 0).sorted(lambda m: (m.invoice_date_due, m.id))
+        return self.env["account.payment.register"].with_company(moves.company_id).with_context(
+            active_model="account.move", active_ids=moves.ids).create(
+            {"amount": amount, "group_payment": True, "payment_date": fields.Date.context_today(self)},
+        )._create_payments()
