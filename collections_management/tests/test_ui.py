@@ -1,3 +1,5 @@
+from freezegun import freeze_time
+
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import CollectionsCommon
@@ -54,3 +56,33 @@ class TestFeeWaiverUi(CollectionsCommon, HttpCase):
                         "collections_fee_waiver_tour", login="colmanager")
         self.assertEqual((fee.state, fee.waive_reason), ("waived", "Goodwill after a delivery problem"))
         self.assertEqual(fee.fee_move_id.payment_state, "reversed")
+
+
+@tagged("post_install", "-at_install")
+class TestMorningUi(CollectionsCommon, HttpCase):
+    """Each role's first morning in a real browser."""
+
+    def _book(self):
+        with freeze_time(self.TODAY):
+            debtor = self.env["res.partner"].create({"name": "Morning Debtor SA", "is_company": True})
+            self._invoice(debtor, 20, 1500)
+            self._run()
+            case = self._case(debtor)
+            case.user_id = self.collector
+        return case
+
+    def test_collector_morning_in_browser(self):
+        case = self._book()
+        self.start_tour("/odoo", "collections_collector_morning_tour", login="collector")
+        self.assertEqual(case.promise_ids.mapped("state"), ["open"])
+        self.assertEqual(case.plan_ids.mapped("state"), ["proposed"])
+        self.assertEqual(len(case.plan_ids.line_ids), 3)
+
+    def test_manager_morning_in_browser(self):
+        case = self._book()
+        other = self.env["res.partner"].create({"name": "Second Debtor SRL", "is_company": True})
+        self._invoice(other, 45, 700)  # appears in the preview only: the preview changes nothing
+        self.start_tour("/odoo", "collections_manager_morning_tour", login="colmanager")
+        self.assertEqual(case.promise_ids.mapped("state"), ["open"])
+        self.assertEqual(case.plan_ids.mapped("state"), ["proposed"])
+        self.assertFalse(self._case(other), "a dry run opened no case")
