@@ -36,8 +36,8 @@ class CollectionDispute(models.Model):
     reason = fields.Selection(DISPUTE_REASONS, required=True, default="other", tracking=True)
     description = fields.Text()
     state = fields.Selection(
-        [("open", "Open"), ("accepted", "Resolved: customer right"), ("rejected", "Resolved: invoice stands"),
-         ("cancelled", "Cancelled")],
+        [("open", "Under review"), ("accepted", "Resolved: customer right"), ("rejected", "Resolved: invoice stands"),
+         ("cancelled", "Withdrawn")],
         default="open", required=True, index=True, tracking=True,
     )
     resolution = fields.Text()

@@ -68,7 +68,7 @@ class CollectionPaymentPlan(models.Model):
     grace_days = fields.Integer(default=5, help="Days after an installment's date before the plan is broken.")
     state = fields.Selection(
         [("draft", "Draft"), ("proposed", "Proposed"), ("active", "Active"), ("completed", "Completed"),
-         ("broken", "Broken"), ("cancelled", "Cancelled")], default="draft", required=True, tracking=True, index=True)
+         ("broken", "Defaulted"), ("cancelled", "Cancelled")], default="draft", required=True, tracking=True, index=True)
     line_ids = fields.One2many("collection.payment.plan.line", "plan_id", "Installments", readonly=True)
     activation_date = fields.Datetime(readonly=True, copy=False,
                                       help="Payments reconciled with the covered invoices from then on pay the plan.")
@@ -495,7 +495,7 @@ class CollectionPaymentPlanLine(models.Model):
                                        index="btree_not_null")
     amount_paid = fields.Monetary("Paid", compute="_compute_state")
     amount_residual = fields.Monetary("Left to pay", compute="_compute_state")
-    state = fields.Selection([("due", "Due"), ("partial", "Partially paid"), ("paid", "Paid"), ("overdue", "Overdue"),
+    state = fields.Selection([("due", "Due"), ("partial", "Partially paid"), ("paid", "Paid"), ("overdue", "Past due"),
                               ("credited", "Settled by credit note")], compute="_compute_state")
 
     @api.depends("amount", "interest_amount")

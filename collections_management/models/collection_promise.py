@@ -37,7 +37,7 @@ class CollectionPromise(models.Model):
                                   help="Cash received since the promise was made and applied to it.")
     source = fields.Selection(PROMISE_SOURCES, required=True, default="phone")
     state = fields.Selection(
-        [("open", "Open"), ("kept", "Kept"), ("broken", "Broken"), ("cancelled", "Cancelled")],
+        [("open", "Pending"), ("kept", "Kept"), ("broken", "Broken"), ("cancelled", "Withdrawn")],
         default="open", required=True, index=True, tracking=True, readonly=True,
     )
     cancel_reason = fields.Char(readonly=True)
