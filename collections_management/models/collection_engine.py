@@ -67,7 +67,7 @@ class CollectionEngine(models.AbstractModel):
         """Daily cron: resumable batches of debtors, committed one by one."""
         self = self.sudo()  # noqa: PLW0642 - the cron acts for every company and collector
         # what the run writes (history reasons, segment reasons, tasks) reads in the database's language
-        self = self.with_context(lang=self.env["ir.default"]._get("res.partner", "lang") or self.env.lang)  # noqa: PLW0642
+        self = self.with_context(lang=self._database_lang())  # noqa: PLW0642
         in_cron = bool(self.env.context.get("ir_cron_progress_id"))
         today = fields.Date.context_today(self)
         params = self.env["ir.config_parameter"].sudo()
@@ -95,10 +95,15 @@ class CollectionEngine(models.AbstractModel):
         return summary
 
     @api.model
+    def _database_lang(self):
+        """The language the database works in (what new contacts get), for what crons write."""
+        return self.env["ir.default"]._get("res.partner", "lang") or self.env.lang
+
+    @api.model
     def _cron_refresh(self, batch_size=BATCH_SIZE):
         """Triggered after payments, credit notes and plan changes: the daily run's own code, for the
         queued debtors only. Requests are claimed by deleting them (skipping rows another worker holds)."""
-        self = self.sudo().with_context(lang=self.env["ir.default"]._get("res.partner", "lang") or self.env.lang)  # noqa: PLW0642
+        self = self.sudo().with_context(lang=self._database_lang())  # noqa: PLW0642
         in_cron = bool(self.env.context.get("ir_cron_progress_id"))
         today = fields.Date.context_today(self)
         summary = self._empty_summary()

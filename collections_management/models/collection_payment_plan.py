@@ -468,6 +468,7 @@ class CollectionPaymentPlan(models.Model):
     @api.model
     def _cron_check_plans(self):
         """Daily: invoice interest that falls due, then break or complete the active plans."""
+        self = self.with_context(lang=self.env["collection.engine"]._database_lang())  # noqa: PLW0642
         today = fields.Date.context_today(self)
         plans = self.search([("state", "=", "active")])
         plans.line_ids.filtered(lambda l: l.date <= today)._collection_post_interest()

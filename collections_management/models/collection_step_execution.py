@@ -154,6 +154,7 @@ class CollectionStepExecution(models.Model):
     @api.model
     def _cron_render_letters(self, batch_size=20):
         """Render queued letters in small committed batches (about a second each with wkhtmltopdf)."""
+        self = self.with_context(lang=self.env["collection.engine"]._database_lang())  # noqa: PLW0642
         report = self.env.ref("collections_management.collection_case_letter_report")
         in_cron = bool(self.env.context.get("ir_cron_progress_id"))
         while True:

@@ -153,6 +153,14 @@ class TestFirstMorning(CollectionsCommon):
         self.assertEqual(root.action, self.env.ref("collections_management.collection_case_action_home"))
         self.assertMenuReachable(self.collector, "collections_management.collection_step_execution_menu", False)
         self.assertMenuReachable(self.collector, "collections_management.collection_run_wizard_menu", False)
+        # a manager-only page reached by URL: a clear word and the collector's own screen, not an error
+        open_run = self.env.ref("collections_management.collection_run_wizard_action_open")
+        self.assertEqual(open_run.path, "collections-run")
+        as_collector = open_run.with_user(self.collector).run()
+        self.assertEqual((as_collector["type"], as_collector["tag"]), ("ir.actions.client", "display_notification"))
+        self.assertIn("Collections Manager", as_collector["params"]["message"])
+        self.assertEqual(as_collector["params"]["next"]["id"], collector_action["id"])
+        self.assertEqual(open_run.with_user(self.manager).run()["res_model"], "collection.run.wizard")
 
     def test_run_dialog_reads_like_a_report_and_links_the_cases(self):
         self._invoice(self.partner_a, 20, 100)

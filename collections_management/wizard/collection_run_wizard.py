@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class CollectionRunWizard(models.TransientModel):
@@ -14,6 +14,24 @@ class CollectionRunWizard(models.TransientModel):
     line_ids = fields.One2many("collection.run.wizard.line", "wizard_id", readonly=True)
     case_ids = fields.Many2many("collection.case", string="Cases touched", readonly=True)
     more_details = fields.Integer(readonly=True)
+
+    @api.model
+    def _action_open(self):
+        """Run Collections Now: the dialog for a manager; for anyone else who reaches it (a bookmarked URL),
+        a clear word that it is a manager's job, and their own first screen."""
+        if self.env.user.has_group("collections_management.collections_management_group_manager"):
+            return self.env["ir.actions.act_window"]._for_xml_id("collections_management.collection_run_wizard_action")
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("For Collections Managers"),
+                "message": self.env._("Running the collections by hand is a Collections Manager's job: the daily run "
+                                      "keeps your worklist up to date every morning."),
+                "type": "warning",
+                "next": self.env["collection.case"]._action_home(),
+            },
+        }
 
     def action_run(self):
         self.ensure_one()
