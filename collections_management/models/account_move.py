@@ -11,7 +11,9 @@ class AccountMove(models.Model):
     collection_stage_id = fields.Many2one(
         "collection.stage", "Collection stage", index="btree_not_null", readonly=True, copy=False
     )
-    collection_days_overdue = fields.Integer("Days overdue", readonly=True, copy=False)
+    collection_days_overdue = fields.Integer(
+        "Days overdue", compute="_compute_collection_due_date",
+        help="Days since the due date of the oldest open installment (0 when none is overdue).")
     collection_case_id = fields.Many2one(
         "collection.case", "Collection case", index="btree_not_null", readonly=True, copy=False
     )
@@ -50,13 +52,18 @@ class AccountMove(models.Model):
         "Installments", compute="_compute_collection_due_date", help="Number of installments (payment term lines).")
 
     @api.depends("line_ids.date_maturity", "line_ids.amount_residual", "line_ids.display_type")
+    @api.depends_context("collection_today")
     def _compute_collection_due_date(self):
+        today = self.env["collection.case"]._collection_today()
         for move in self:
             terms = move.line_ids.filtered(lambda line: line.display_type == "payment_term")
             open_terms = terms.filtered(lambda line: not line.currency_id.is_zero(line.amount_residual_currency))
             dates = [line.date_maturity for line in (open_terms or terms) if line.date_maturity]
             move.collection_due_date = min(dates) if dates else move.invoice_date_due
             move.collection_installment_count = len(terms)
+            # negative before the due date (as the stages count), computed from the date: nothing stored per day
+            move.collection_days_overdue = (today - move.collection_due_date).days \
+                if open_terms and move.collection_due_date else 0
 
     def _compute_collection_active_plan_id(self):
         plan_of = self._collection_active_plans()

@@ -16,12 +16,12 @@ class CollectionCase(models.Model):
     _name = "collection.case"
     _description = "Collection Case"
     _inherit = ["mail.thread", "mail.activity.mixin", "collection.guard.mixin"]
-    _order = "priority_score desc, days_overdue desc, id"
+    _order = "priority_score desc, oldest_due_date, id"
     _check_company_auto = True
     # derived by the engine from the ledger, or set by the plan/promise workflows: never typed in
     _collection_system_fields = (
         "name", "partner_id", "company_id", "state", "stage_id", "stage_history_id", "stage_date",
-        "invoice_count", "amount_due", "amount_overdue", "amount_credit", "oldest_due_date", "days_overdue",
+        "invoice_count", "amount_due", "amount_overdue", "amount_credit", "oldest_due_date",
         "segment_id", "segment_reason", "priority_score", "priority_details", "next_action_date", "closed_date",
         "last_run_date", "plan_id", "excluded",
     )
@@ -60,7 +60,9 @@ class CollectionCase(models.Model):
         help="Open credit notes and unapplied payments of the debtor, shown beside the debts.",
     )
     oldest_due_date = fields.Date("Oldest due date", readonly=True)
-    days_overdue = fields.Integer("Days overdue", readonly=True, help="Days overdue of the oldest open line.")
+    days_overdue = fields.Integer(
+        "Days overdue", compute="_compute_days_overdue", search="_search_days_overdue",
+        help="Days since the oldest open due date. Computed from the stored date: a day passing writes nothing.")
     segment_id = fields.Many2one("collection.segment", "Segment", readonly=True, index=True, check_company=True)
     segment_reason = fields.Char("Why this segment", readonly=True,
                                  groups="collections_management.collections_management_group_collector")
@@ -98,6 +100,29 @@ class CollectionCase(models.Model):
         "(partner_id, company_id) WHERE state = 'open'",
         "A debtor has one open collection case per company.",
     )
+
+    @api.depends("oldest_due_date")
+    @api.depends_context("collection_today")
+    def _compute_days_overdue(self):
+        today = self._collection_today()
+        for case in self:
+            case.days_overdue = max((today - case.oldest_due_date).days, 0) if case.oldest_due_date else 0
+
+    def _search_days_overdue(self, operator, value):
+        """``days_overdue >= N`` is ``oldest_due_date <= today - N``: the stored date answers in SQL."""
+        if operator not in (">", ">=", "<", "<=", "=") or not isinstance(value, int):
+            return NotImplemented
+        flipped = {">": "<", ">=": "<=", "<": ">", "<=": ">=", "=": "="}[operator]
+        date = self._collection_today() - timedelta(days=value)
+        domain = [("oldest_due_date", flipped, date)]
+        if operator in ("<", "<=") or (operator == "=" and value == 0):
+            domain = ["|", ("oldest_due_date", "=", False), *domain]
+        return domain
+
+    @api.model
+    def _collection_today(self):
+        """The day the collections engine measures against (a run may pass its own), else today."""
+        return self.env.context.get("collection_today") or fields.Date.context_today(self)
 
     @api.model
     def _read_group_stage_ids(self, stages, domain):

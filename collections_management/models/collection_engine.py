@@ -205,6 +205,8 @@ class CollectionEngine(models.AbstractModel):
 
     # ------------------------------------------------------------------ batch
     def _process_batch(self, partner_ids, today, summary, company_ids=None, dry_run=False):
+        # days overdue are computed from stored dates against the run's own day
+        self = self.with_context(collection_today=today)  # noqa: PLW0642
         summary["debtors"] += len(partner_ids)
         # details are for the person who launched the run: bounded, and none for the cron
         if not isinstance(summary["details"], _Bounded):
@@ -345,10 +347,9 @@ class CollectionEngine(models.AbstractModel):
                 # everything actionable is under the payment plan: the case keeps its stage, steps pause
                 measures["plan_only"].add(case_id)
                 d["stage"] = old_stage
-            values.append(SQL("(%s, %s, %s, %s, %s::date, %s, %s, %s, %s)",
+            values.append(SQL("(%s, %s, %s, %s, %s::date, %s, %s, %s)",
                               case_id, d["amount_due"], d["amount_credit"], d["amount_overdue"],
-                              d["oldest_due_date"], d["days_overdue"] or 0, len(d["move_ids"]), d["stage"],
-                              not d["stage"]))
+                              d["oldest_due_date"], len(d["move_ids"]), d["stage"], not d["stage"]))
             if old_stage != d["stage"]:
                 stage_changes.append((case_id, old_stage, d["stage"]))
         if values:
@@ -356,14 +357,14 @@ class CollectionEngine(models.AbstractModel):
                 """
                 UPDATE collection_case c
                    SET amount_due = v.due, amount_credit = v.credit, amount_overdue = v.overdue,
-                       oldest_due_date = v.oldest, days_overdue = v.days, invoice_count = v.cnt,
+                       oldest_due_date = v.oldest, invoice_count = v.cnt,
                        stage_id = v.stage::int, excluded = v.excluded,
                        write_date = now() AT TIME ZONE 'UTC', write_uid = %(uid)s
-                  FROM (VALUES %(values)s) AS v(id, due, credit, overdue, oldest, days, cnt, stage, excluded)
+                  FROM (VALUES %(values)s) AS v(id, due, credit, overdue, oldest, cnt, stage, excluded)
                  WHERE c.id = v.id
                    AND (c.amount_due IS DISTINCT FROM v.due::numeric OR c.amount_credit IS DISTINCT FROM v.credit::numeric
                         OR c.amount_overdue IS DISTINCT FROM v.overdue::numeric
-                        OR c.oldest_due_date IS DISTINCT FROM v.oldest OR c.days_overdue IS DISTINCT FROM v.days
+                        OR c.oldest_due_date IS DISTINCT FROM v.oldest
                         OR c.invoice_count IS DISTINCT FROM v.cnt OR c.stage_id IS DISTINCT FROM v.stage::int
                         OR c.excluded IS DISTINCT FROM v.excluded)
                 """,
@@ -379,7 +380,7 @@ class CollectionEngine(models.AbstractModel):
             cr.execute(SQL(
                 """
                 UPDATE collection_case
-                   SET state = 'closed', closed_date = %s, amount_overdue = 0, days_overdue = 0, excluded = FALSE,
+                   SET state = 'closed', closed_date = %s, amount_overdue = 0, oldest_due_date = NULL, excluded = FALSE,
                        invoice_count = 0, stage_id = NULL, write_date = now() AT TIME ZONE 'UTC'
                  WHERE id = ANY(%s)
                 """, today, [cid for cid, _stage in to_close]))
@@ -415,22 +416,21 @@ class CollectionEngine(models.AbstractModel):
             summary.setdefault("case_ids", set()).update(cid for cid, _old, _new in stage_changes)
             self._apply_stage_effects(rows.filtered("stage_to_id"), today, summary)
 
-        # invoices: worst open line's stage and days, and their case
+        # invoices: worst open line's stage and their case (days come from the dates, never stored)
         case_by_key = {key: cid for key, (cid, _stage) in existing.items() if key in wanted}
         move_values = []
         for key, d in wanted.items():
             for move_id in d["move_ids"]:
                 move = measures["moves"][move_id]
-                move_values.append(SQL("(%s, %s, %s, %s)", move_id, move["stage"], move["days"], case_by_key[key]))
+                move_values.append(SQL("(%s, %s, %s)", move_id, move["stage"], case_by_key[key]))
         if move_values:
             cr.execute(SQL(
                 """
                 UPDATE account_move m
-                   SET collection_stage_id = v.stage::int, collection_days_overdue = v.days, collection_case_id = v.cid
-                  FROM (VALUES %s) AS v(id, stage, days, cid)
+                   SET collection_stage_id = v.stage::int, collection_case_id = v.cid
+                  FROM (VALUES %s) AS v(id, stage, cid)
                  WHERE m.id = v.id
                    AND (m.collection_stage_id IS DISTINCT FROM v.stage::int
-                        OR m.collection_days_overdue IS DISTINCT FROM v.days
                         OR m.collection_case_id IS DISTINCT FROM v.cid)
                 """, SQL(", ").join(move_values)))
             summary["invoices_updated"] += cr.rowcount
@@ -438,7 +438,7 @@ class CollectionEngine(models.AbstractModel):
         cr.execute(SQL(
             """
             UPDATE account_move
-               SET collection_stage_id = NULL, collection_days_overdue = NULL
+               SET collection_stage_id = NULL
              WHERE commercial_partner_id = ANY(%s) AND collection_stage_id IS NOT NULL
                AND NOT (id = ANY(%s)) %s
             """, list(partner_ids), open_moves, company_filter))
@@ -644,7 +644,7 @@ class CollectionEngine(models.AbstractModel):
             b = behaviour.get(case.partner_id.id) or {"risk": 0.0, "broken_promises": 0}
             parts = {
                 "amount": round(min(40.0, 10 * math.log10(1 + max(case.amount_overdue, 0.0))), 1),
-                "days": round(min(30.0, max(case.days_overdue, 0) / 3), 1),
+                "stage": round(min(30.0, max(case.stage_id.day_from, 0) / 3), 1),
                 "risk": round(b["risk"] * 0.2, 1),
                 "broken_promises": min(b["broken_promises"], 2) * 10.0,
             }

@@ -36,7 +36,7 @@ class TestEngine(CollectionsCommon):
         summary = self._run()
         self.assertEqual(early.collection_stage_id, self.stage_by_code["preventive"])
         self.assertEqual(admin.collection_stage_id, self.stage_by_code["administrative"])
-        self.assertEqual(admin.collection_days_overdue, 10)
+        self.assertEqual(admin.with_context(collection_today=self.TODAY).collection_days_overdue, 10)
         self.assertEqual(extra.collection_stage_id, self.stage_by_code["extrajudicial"])
         self.assertFalse(not_yet.collection_stage_id)
         case_a, case_b = self._case(self.partner_a), self._case(self.partner_b)
@@ -44,7 +44,7 @@ class TestEngine(CollectionsCommon):
         self.assertEqual(case_a.stage_id, self.stage_by_code["administrative"], "a case shows its worst invoice")
         self.assertEqual(case_a.amount_overdue, 200)
         self.assertEqual(case_a.amount_due, 300)
-        self.assertEqual(case_a.days_overdue, 10)
+        self.assertEqual(case_a.with_context(collection_today=self.TODAY).days_overdue, 10)
         self.assertEqual(case_a.oldest_due_date, self.TODAY - timedelta(days=10))
         self.assertEqual(case_b.amount_due, 350)
         self.assertEqual(admin.collection_case_id, case_a)
@@ -69,7 +69,7 @@ class TestEngine(CollectionsCommon):
         move.action_post()
         self._run()
         # lines due at -45, -15 and +15 days: worst line is 45 days overdue
-        self.assertEqual(move.collection_days_overdue, 45)
+        self.assertEqual(move.with_context(collection_today=self.TODAY).collection_days_overdue, 45)
         self.assertEqual(move.collection_stage_id, self.stage_by_code["extrajudicial"])
         case = self._case(self.partner_a)
         self.assertAlmostEqual(case.amount_overdue, 540, places=2, msg="only two installments are overdue")
@@ -94,7 +94,7 @@ class TestEngine(CollectionsCommon):
         self._run()
         self.assertEqual(move.collection_stage_id, self.stage_by_code["preventive"],
                          "within the grace days the line still counts as due today")
-        self.assertEqual(move.collection_days_overdue, 3)
+        self.assertEqual(move.with_context(collection_today=self.TODAY).collection_days_overdue, 3)
 
     def test_stages_per_company(self):
         other = self.setup_other_company()["company"]
@@ -141,6 +141,39 @@ class TestEngine(CollectionsCommon):
         self.env.cr.execute("SELECT max(write_date) FROM account_move WHERE collection_stage_id IS NOT NULL")
         self.assertEqual(self.env.cr.fetchone()[0], moves_before)
         self.assertTrue(case.execution_ids)
+
+    def test_a_day_passing_writes_no_case_or_invoice_whose_stage_did_not_change(self):
+        self.env["collection.strategy"].search([]).active = False  # only the ledger part
+        moving = self._invoice(self.partner_a, 30, 100)     # day 30 today: administrative, tomorrow 31
+        steady = self._invoice(self.partner_b, 10, 100)     # stays administrative
+        self._run()
+        self.env.flush_all()
+        self.env.cr.execute("SELECT id, write_date FROM collection_case")
+        cases_before = dict(self.env.cr.fetchall())
+        self.env.cr.execute("SELECT id, write_date FROM account_move WHERE id IN %s", [(moving.id, steady.id)])
+        moves_before = dict(self.env.cr.fetchall())
+        self.env.cr.execute("UPDATE collection_case SET write_date = write_date - interval '1 day'")
+        self.env.cr.execute("UPDATE account_move SET write_date = write_date - interval '1 day' WHERE id IN %s",
+                            [(moving.id, steady.id)])
+        summary = self._run(today=self.TODAY + timedelta(days=1))
+        self.env.flush_all()
+        self.env.cr.execute("SELECT id, write_date FROM collection_case")
+        cases_after = dict(self.env.cr.fetchall())
+        self.env.cr.execute("SELECT id, write_date FROM account_move WHERE id IN %s", [(moving.id, steady.id)])
+        moves_after = dict(self.env.cr.fetchall())
+        case_a, case_b = self._case(self.partner_a), self._case(self.partner_b)
+        self.assertEqual(summary["stage_changes"], 1)
+        self.assertEqual(case_a.stage_id, self.stage_by_code["extrajudicial"])
+        self.assertGreater(cases_after[case_a.id], cases_before[case_a.id] - timedelta(days=1), "crossed: written")
+        self.assertEqual(cases_after[case_b.id], cases_before[case_b.id] - timedelta(days=1),
+                         "the other case: a day passed, nothing written")
+        self.assertEqual(moves_after, {mid: date - timedelta(days=1) for mid, date in moves_before.items()},
+                         "the engine's invoice columns are written in SQL: no ORM write on invoices")
+        self.assertEqual(moving.collection_stage_id, self.stage_by_code["extrajudicial"])
+        self.assertEqual(steady.collection_stage_id, self.stage_by_code["administrative"])
+        self.assertEqual(summary["invoices_updated"], 1, "only the invoice that crossed a boundary")
+        self.assertEqual(case_b.with_context(collection_today=self.TODAY + timedelta(days=1)).days_overdue, 11,
+                         "days overdue still move with the calendar, computed from the stored date")
 
     def test_claim_key_rejects_a_second_claim_of_the_same_step(self):
         """The database key that stops a second worker claiming the same (case, stage entry, step)."""

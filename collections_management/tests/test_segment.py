@@ -55,7 +55,7 @@ class TestSegmentAndAssignment(CollectionsCommon):
         self._run()
         case_a, case_b, case_c = (self._case(p) for p in (self.partner_a, self.partner_b, self.partner_c))
         behaviour = {self.partner_a.id: {"avg_days_late": 25.0}}
-        cases = case_a | case_b | case_c
+        cases = (case_a | case_b | case_c).with_context(collection_today=self.TODAY)
         expected = {"days": case_a, "amount": self.env["collection.case"], "state": case_b, "domain": case_c,
                     "category": self.env["collection.case"], "late": case_a}
         for key, vals in cases_by_rule.items():
@@ -87,7 +87,7 @@ class TestSegmentAndAssignment(CollectionsCommon):
         self._run()
         case = self._case(self.partner_a)
         self.assertEqual(case.segment_id, risky)
-        self.assertEqual(set(case.priority_details), {"amount", "days", "risk", "broken_promises"})
+        self.assertEqual(set(case.priority_details), {"amount", "stage", "risk", "broken_promises"})
         self.assertAlmostEqual(case.priority_score, sum(case.priority_details.values()), places=1)
 
     def test_assignment_balances_workload_and_keeps_manual_choice(self):
