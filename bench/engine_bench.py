@@ -23,7 +23,7 @@ def run_once(registry, label):
     q0, t0 = sql_db.sql_counter, time.time()
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        env["ir.config_parameter"].set_param("collections_management.engine_cursor", "")
+        env["collection.run"].search([]).unlink()
         summary = env["collection.engine"]._cron_run()
         cr.execute("SELECT count(*) FROM collection_case WHERE state = 'open'")
         open_cases = cr.fetchone()[0]

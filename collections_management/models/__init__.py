@@ -20,3 +20,4 @@ from . import ir_module_module
 from . import collection_demo
 from . import collection_refresh_request
 from . import account_partial_reconcile
+from . import collection_run

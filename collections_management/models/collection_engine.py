@@ -7,12 +7,12 @@ from datetime import timedelta
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.tools import SQL
 
+from .collection_run import COUNTERS
 from .collection_step_execution import MAX_RETRIES
 
 _logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 2000
-CURSOR_PARAM = "collections_management.engine_cursor"
 
 
 MAX_DETAILS = 500
@@ -70,27 +70,26 @@ class CollectionEngine(models.AbstractModel):
         self = self.with_context(lang=self._database_lang())  # noqa: PLW0642
         in_cron = bool(self.env.context.get("ir_cron_progress_id"))
         today = fields.Date.context_today(self)
-        params = self.env["ir.config_parameter"].sudo()
-        day, _sep, last = (params.get_param(CURSOR_PARAM) or "").partition(":")
-        if day != str(today):
-            last = "0"
-        if last == "done":
+        run = self.env["collection.run"]._for_day(today)
+        if run.state == "done":
             if in_cron:
                 self.env["ir.cron"]._commit_progress(0, remaining=0)
-            return
-        debtors = [pid for pid in self._select_debtors(today) if pid > int(last)]
-        size = int(params.get_param("collections_management.engine_batch_size") or BATCH_SIZE)
+            return None
+        debtors = [pid for pid in self._select_debtors(today) if pid > run.last_partner_id]
+        size = int(self.env["ir.config_parameter"].sudo().get_param("collections_management.engine_batch_size")
+                   or BATCH_SIZE)
         summary = self._empty_summary()
         while debtors:
             batch, debtors = debtors[:size], debtors[size:]
+            before = {key: summary[key] for key in COUNTERS}
             self._process_batch(batch, today, summary)
-            params.set_param(CURSOR_PARAM, f"{today}:{batch[-1] if debtors else 'done'}")
+            run._advance(batch[-1], {key: summary[key] - before[key] for key in COUNTERS}, done=not debtors)
             if in_cron:
                 time_left = self.env["ir.cron"]._commit_progress(len(batch), remaining=len(debtors))
                 if debtors and time_left <= 0:
                     break
-        if not debtors:
-            params.set_param(CURSOR_PARAM, f"{today}:done")
+        if not debtors and run.state != "done":
+            run._advance(run.last_partner_id, {}, done=True)
         _logger.info("collections engine: %s", {k: v for k, v in summary.items() if k != "details"})
         return summary
 
@@ -207,6 +206,12 @@ class CollectionEngine(models.AbstractModel):
     def _process_batch(self, partner_ids, today, summary, company_ids=None, dry_run=False):
         # days overdue are computed from stored dates against the run's own day
         self = self.with_context(collection_today=today)  # noqa: PLW0642
+        if not dry_run:
+            # claim the debtors: a second worker (cron, refresh, Run now) skips the ones this one holds
+            locked = self.env["res.partner"].browse(partner_ids).try_lock_for_update(allow_referencing=True)
+            partner_ids = sorted(locked.ids)
+            if not partner_ids:
+                return
         summary["debtors"] += len(partner_ids)
         # details are for the person who launched the run: bounded, and none for the cron
         if not isinstance(summary["details"], _Bounded):

@@ -13,6 +13,14 @@ class CollectionRunWizard(models.TransientModel):
     result = fields.Text(readonly=True)
     line_ids = fields.One2many("collection.run.wizard.line", "wizard_id", readonly=True)
     case_ids = fields.Many2many("collection.case", string="Cases touched", readonly=True)
+    last_run_id = fields.Many2one("collection.run", "Last daily run", readonly=True,
+                                  default=lambda self: self.env["collection.run"].search([], limit=1))
+    last_run_state = fields.Selection(related="last_run_id.state", string="Its state")
+    last_run_date = fields.Date(related="last_run_id.date", string="Day")
+    last_run_debtors = fields.Integer(related="last_run_id.debtors", string="Debtors examined")
+    last_run_stage_changes = fields.Integer(related="last_run_id.stage_changes", string="Stage changes")
+    last_run_executions = fields.Integer(related="last_run_id.executions_done", string="Steps done")
+    last_run_failed = fields.Integer(related="last_run_id.executions_failed", string="Steps failed")
     more_details = fields.Integer(readonly=True)
 
     @api.model
