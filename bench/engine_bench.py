@@ -1,4 +1,4 @@
-"""Time the daily engine on a generated book: a first (catch-up) run and a steady run.
+"""Time the daily engine on a generated book: a first (catch-up) run, a steady run, and the next morning.
 
 Usage: PYTHONPATH=$ODOO_PATH python bench/engine_bench.py --db bench_10k [--measure-only]
 
@@ -10,23 +10,32 @@ is committed like the cron would (one transaction per batch), through
 """
 
 import argparse
+import datetime
 import resource
 import time
+
+from freezegun import freeze_time
 
 from odoo import SUPERUSER_ID, api, sql_db
 from odoo.modules.registry import Registry
 from odoo.tools import config
 
 
-def run_once(registry, label):
+def run_once(registry, label, count_writes=False):
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     q0, t0 = sql_db.sql_counter, time.time()
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         env["collection.run"].search([]).unlink()
+        if count_writes:
+            cr.execute("SELECT now()")
+            started = cr.fetchone()[0]
         summary = env["collection.engine"]._cron_run()
         cr.execute("SELECT count(*) FROM collection_case WHERE state = 'open'")
         open_cases = cr.fetchone()[0]
+        if count_writes:
+            cr.execute("SELECT count(*) FROM collection_case WHERE write_date >= %s AT TIME ZONE 'UTC'", [started])
+            label += f" [cases written: {cr.fetchone()[0]} of {open_cases}]"
     wall = time.time() - t0
     queries = sql_db.sql_counter - q0
     rss = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss0) / 1024
@@ -55,6 +64,8 @@ def main():
     print(f"database {args.db}: {open_lines} open receivable lines")
     first = run_once(registry, "first run (catch-up)")
     run_once(registry, "steady run (nothing changed)")
+    with freeze_time(datetime.date.today() + datetime.timedelta(days=1)):
+        run_once(registry, "next morning (one day later, nothing paid)", count_writes=True)
     print(f"first run: {first * 1000 / max(open_lines, 1):.3f} ms per open invoice")
 
 

@@ -91,7 +91,7 @@ class TestTranslations(CollectionsCommon):
                          ["Preventive", "Administrative", "Extrajudicial", "Judicial"])
         strategy = new_company.collection_strategy_id.with_context(lang="es_419")
         self.assertEqual(strategy.name, "Cobranza estándar")
-        self.assertIn("Derivar a legales", strategy.step_ids.mapped("name"))
+        self.assertIn("Trasladar a cobro jurídico", strategy.step_ids.mapped("name"))
         template = self.env.ref("collections_management.mail_template_collection_administrative")
         self.assertIn("vencidas", template.with_context(lang="es_419").subject)
         # a stage the company renamed keeps its name
