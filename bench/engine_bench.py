@@ -64,7 +64,7 @@ def main():
     print(f"database {args.db}: {open_lines} open receivable lines")
     first = run_once(registry, "first run (catch-up)")
     run_once(registry, "steady run (nothing changed)")
-    with freeze_time(datetime.date.today() + datetime.timedelta(days=1)):
+    with freeze_time(datetime.date.today() + datetime.timedelta(days=1), tick=True):
         run_once(registry, "next morning (one day later, nothing paid)", count_writes=True)
     print(f"first run: {first * 1000 / max(open_lines, 1):.3f} ms per open invoice")
 
