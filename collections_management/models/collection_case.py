@@ -131,10 +131,26 @@ class CollectionCase(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._collection_check_create_vals(vals_list)
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].next_by_code("collection.case") or "/"
+        todo = [vals for vals in vals_list if vals.get("name", "/") == "/"]
+        for vals, name in zip(todo, self._collection_next_names(len(todo)), strict=True):
+            vals["name"] = name
         return super().create(vals_list)
+
+    @api.model
+    def _collection_next_names(self, count):
+        """``count`` case numbers in one query (the first run opens thousands of cases at once)."""
+        if not count:
+            return []
+        sequence = self.env["ir.sequence"].sudo().search(
+            [("code", "=", "collection.case"), ("company_id", "in", [self.env.company.id, False])],
+            order="company_id", limit=1)
+        if not sequence:
+            return ["/"] * count
+        if sequence.implementation != "standard" or sequence.use_date_range:
+            return [sequence.next_by_id() for _index in range(count)]
+        self.env.cr.execute(SQL("SELECT nextval(%s) FROM generate_series(1, %s)",
+                                f"ir_sequence_{sequence.id:03d}", count))
+        return [sequence.get_next_char(number) for (number,) in self.env.cr.fetchall()]
 
     def write(self, vals):
         if "user_id" in vals and not self.env.context.get("collection_engine_assign"):

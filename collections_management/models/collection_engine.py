@@ -322,7 +322,7 @@ class CollectionEngine(models.AbstractModel):
     def _write_cases(self, partner_ids, measures, today, summary, company_ids, dry_run):
         cr = self.env.cr
         Case = self.env["collection.case"].with_context(tracking_disable=True, mail_create_nolog=True,
-                                                         mail_notrack=True)
+                                                         mail_notrack=True, mail_create_nosubscribe=True)
         company_filter = SQL("AND company_id = ANY(%s)", list(company_ids)) if company_ids else SQL()
         cr.execute(SQL(
             "SELECT id, partner_id, company_id, stage_id FROM collection_case"

@@ -42,7 +42,8 @@ class CollectionLegalRecord(models.Model):
         todo = entries.filtered(lambda h: h.id not in existing)
         if not todo:
             return self.browse()
-        records = self.with_context(tracking_disable=True, mail_create_nolog=True).create([{
+        records = self.with_context(tracking_disable=True, mail_create_nolog=True,
+                                    mail_create_nosubscribe=True).create([{
             "name": self.env._("Legal %(case)s", case=entry.case_id.name),
             "case_id": entry.case_id.id,
             "stage_history_id": entry.id,
