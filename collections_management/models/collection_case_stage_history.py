@@ -20,3 +20,6 @@ class CollectionCaseStageHistory(models.Model):
     date = fields.Datetime(required=True, default=fields.Datetime.now)
     user_id = fields.Many2one("res.users", "By", default=lambda self: self.env.user)
     reason = fields.Char()
+    catch_up = fields.Boolean(
+        "First-run placement", readonly=True,
+        help="Entry made by the first run on old debts under the review policy: no steps, legal hand-over or hold.")

@@ -66,6 +66,7 @@ class CollectionDemo(models.AbstractModel):
             "collection_interest_product_id": ref("collections_management.demo_product_late_interest").id,
             "collection_max_annual_rate": 25.0,  # roughly Colombia's usury ceiling in 2026
             "collection_plan_approval_amount": 20000 * scale,
+            "collection_catch_up_policy": "fire",  # the story shows every stage acting, legal hand-overs included
         })
         Segment = env["collection.segment"]
         Segment.create([

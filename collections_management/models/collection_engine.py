@@ -90,8 +90,22 @@ class CollectionEngine(models.AbstractModel):
                     break
         if not debtors and run.state != "done":
             run._advance(run.last_partner_id, {}, done=True)
+        if not debtors:
+            self._end_catch_up()
         _logger.info("collections engine: %s", {k: v for k, v in summary.items() if k != "details"})
         return summary
+
+    def _catching_up(self, company_id):
+        """Is this company's first run still placing old debts for review (see the catch-up policy)?"""
+        company = self.env["res.company"].browse(company_id)
+        return company.collection_catch_up_policy == "review" and not company.collection_catch_up_done
+
+    def _end_catch_up(self, company_ids=None):
+        """A complete run ends the first-run placement: from now on every stage entry acts."""
+        domain = [("collection_catch_up_done", "=", False)]
+        if company_ids:
+            domain.append(("id", "in", list(company_ids)))
+        self.env["res.company"].sudo().search(domain).write({"collection_catch_up_done": True})
 
     @api.model
     def _database_lang(self):
@@ -153,6 +167,7 @@ class CollectionEngine(models.AbstractModel):
 
         if not dry_run:
             work()
+            self._end_catch_up(company_ids)
             return summary
         try:
             with self.env.cr.savepoint():
@@ -401,10 +416,14 @@ class CollectionEngine(models.AbstractModel):
             History = self.env["collection.case.stage.history"]
             reason_open = self.env._("Daily run: oldest actionable line reached this stage")
             reason_close = self.env._("Daily run: nothing left overdue")
+            reviewing = {company for company in {key[1] for key in existing} if self._catching_up(company)}
+            company_of = {cid: company for (_partner, company), (cid, _stage) in existing.items()}
+            reason_placed = self.env._("First run: placed in its stage for review (no steps yet)")
             rows = History.create([{
                 "case_id": cid, "stage_from_id": old, "stage_to_id": new,
                 "date": fields.Datetime.now(), "user_id": self.env.uid,
-                "reason": reason_open if new else reason_close,
+                "catch_up": bool(new) and company_of.get(cid) in reviewing,
+                "reason": (reason_placed if company_of.get(cid) in reviewing else reason_open) if new else reason_close,
             } for cid, old, new in stage_changes])
             self.env.flush_all()
             cr.execute(SQL(
@@ -419,7 +438,7 @@ class CollectionEngine(models.AbstractModel):
                     summary["details"].append(("stage", row.case_id.partner_id.display_name, self.env._(
                         "%(from)s → %(to)s", **{"from": Stage.browse(old).name or "-", "to": Stage.browse(new).name or "-"})))
             summary.setdefault("case_ids", set()).update(cid for cid, _old, _new in stage_changes)
-            self._apply_stage_effects(rows.filtered("stage_to_id"), today, summary)
+            self._apply_stage_effects(rows.filtered(lambda h: h.stage_to_id and not h.catch_up), today, summary)
 
         # invoices: worst open line's stage and their case (days come from the dates, never stored)
         case_by_key = {key: cid for key, (cid, _stage) in existing.items() if key in wanted}
@@ -716,7 +735,8 @@ class CollectionEngine(models.AbstractModel):
         Retries of pending or failed steps obey the same rules.
         """
         Execution = self.env["collection.step.execution"]
-        actionable = cases.filtered(lambda c: c.state == "open" and c.stage_id and c.stage_history_id)
+        actionable = cases.filtered(lambda c: c.state == "open" and c.stage_id and c.stage_history_id
+                                    and not c.stage_history_id.catch_up)
         if not actionable:
             return Execution
         promised = set(self.env["collection.promise"].search(

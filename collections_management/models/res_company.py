@@ -54,6 +54,16 @@ class ResCompany(models.Model):
         "Promise horizon (days)", default=60,
         help="A promise to pay can be made for a date at most this many days ahead.",
     )
+    collection_catch_up_policy = fields.Selection(
+        [("review", "Place debtors in their stages, legal candidates for review"),
+         ("fire", "Act on each debtor's current stage at once")],
+        "First run on old debts", default="review", required=True,
+        help="The first run after install finds debts that are months or years overdue. Review: it places every "
+             "debtor in its stage without steps, legal hand-overs or credit holds, and lists the legal candidates; "
+             "collections start with the next stage change. Act: it fires the entry steps of each current stage.",
+    )
+    collection_catch_up_done = fields.Boolean(
+        "First run done", help="Set by the first complete run: from then on every stage entry acts.")
     collection_legal_user_id = fields.Many2one(
         "res.users", "Legal responsible", domain="[('share', '=', False)]",
         help="Receives the legal hand-over tasks of the daily run.",

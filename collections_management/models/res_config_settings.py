@@ -23,6 +23,7 @@ class ResConfigSettings(models.TransientModel):
     collection_promise_horizon_days = fields.Integer(related="company_id.collection_promise_horizon_days",
                                                      readonly=False)
     collection_legal_user_id = fields.Many2one(related="company_id.collection_legal_user_id", readonly=False)
+    collection_catch_up_policy = fields.Selection(related="company_id.collection_catch_up_policy", readonly=False)
     collection_default_user_id = fields.Many2one(related="company_id.collection_default_user_id", readonly=False)
     # working days as seven checkboxes, stored on the company as "0,1,2,3,4" (0 = Monday)
     collection_wd_mon = fields.Boolean("Monday", compute="_compute_collection_weekdays", inverse="_inverse_collection_weekdays")

@@ -191,3 +191,26 @@ class TestFirstMorning(CollectionsCommon):
         rule = self.env["collection.fee.rule"].create({"name": "Interest", "fee_type": "interest", "rate": 3,
                                                        "rate_period": "month", "product_id": product.id})
         self.assertEqual(rule.summary, "3.0 % per month, charged per day overdue")
+
+    def test_first_run_on_old_debts_places_them_for_review(self):
+        self.company.write({"collection_catch_up_policy": "review", "collection_catch_up_done": False})
+        old = self._invoice(self.partner_a, 400, 900)
+        self._invoice(self.partner_b, 45, 300)
+        summary = self._run()
+        case_a, case_b = self._case(self.partner_a), self._case(self.partner_b)
+        self.assertEqual(case_a.stage_id, self.stage_by_code["judicial"], "placed in its stage")
+        self.assertEqual(old.collection_stage_id, self.stage_by_code["judicial"])
+        self.assertFalse(case_a.legal_record_ids, "no legal hand-over buried on the first morning")
+        self.assertFalse((case_a | case_b).execution_ids, "no step for an old debt's first placement")
+        self.assertFalse(self.partner_a.collection_credit_hold)
+        self.assertTrue(case_a.history_ids.catch_up)
+        self.assertEqual(summary["legal_records"], 0)
+        candidates = self.env["collection.case"].search(
+            [("stage_id.is_legal", "=", True), ("legal_record_ids", "=", False), ("state", "=", "open")])
+        self.assertEqual(candidates, case_a, "listed for review as a legal candidate")
+        self.assertTrue(self.company.collection_catch_up_done, "the first complete run ends the placement")
+        # from the next stage change on, the run acts as usual
+        self._run(today=self.TODAY + timedelta(days=50))
+        self.assertEqual(case_b.stage_id, self.stage_by_code["judicial"])
+        self.assertEqual(len(case_b.legal_record_ids), 1)
+        self.assertTrue(case_b.execution_ids)
