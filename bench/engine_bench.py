@@ -49,11 +49,15 @@ def main():
     parser.add_argument("--db", required=True)
     parser.add_argument("--measure-only", action="store_true")
     parser.add_argument("--addons-path")
+    parser.add_argument("--catch-up", choices=("fire", "review"), default="fire",
+                        help="first-run policy on old debts (fire: every stage acts, comparable to earlier figures)")
     args = parser.parse_args()
     config.parse_config(["-d", args.db] + ([f"--addons-path={args.addons_path}"] if args.addons_path else []))
     registry = Registry(args.db)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
+        env["res.company"].search([]).write({"collection_catch_up_policy": args.catch_up,
+                                             "collection_catch_up_done": False})
         if args.measure_only:
             env["collection.strategy"].search([]).write({"active": False})
             env["res.company"].search([]).write({"collection_strategy_id": False})
