@@ -22,8 +22,9 @@ for size in ${SIZES:-10000}; do
     || { echo "no $pristine: run SIZES=$size ./bench/run.sh first"; exit 2; }
   dropdb --if-exists "$db"
   createdb -T "$pristine" "$db"
-  PYTHONPATH="$ODOO_PATH" "$PYTHON" "$ODOO_PATH/odoo-bin" --addons-path="$ODOO_PATH/addons,$OCA_DIR/addons" \
-    -d "$db" -i account_credit_control --stop-after-init --log-level=warn
+  # the pristine book may come from an older checkout: bring our module up to date beside OCA's
+  PYTHONPATH="$ODOO_PATH" "$PYTHON" "$ODOO_PATH/odoo-bin" --addons-path="$ADDONS_PATH,$OCA_DIR/addons" \
+    -d "$db" -i account_credit_control -u collections_management --stop-after-init --log-level=warn
   PYTHONPATH="$ODOO_PATH" "$PYTHON" "$ROOT/bench/oca_bench.py" --db "$db" \
     --addons-path="$ADDONS_PATH,$OCA_DIR/addons"
   dropdb "$db"
