@@ -145,7 +145,17 @@ class CollectionEngine(models.AbstractModel):
         return summary
 
     @api.model
-    def _run(self, company_ids=None, dry_run=False, today=None):
+    def _hand_over_to_cron(self):
+        """Restart today's daily run from the first debtor and trigger its cron now."""
+        run = self.env["collection.run"]._for_day(fields.Date.context_today(self))
+        self.env.cr.execute(SQL("UPDATE collection_run SET state = 'running', last_partner_id = 0 WHERE id = %s",
+                                run.id))
+        run.invalidate_recordset()
+        self.env.ref("collections_management.ir_cron_collection_engine")._trigger()
+        return run
+
+    @api.model
+    def _run(self, company_ids=None, dry_run=False, today=None, limit=None):
         """Run the whole pipeline now, in the current transaction.
 
         :param company_ids: restrict to these companies (default: all)
@@ -159,6 +169,10 @@ class CollectionEngine(models.AbstractModel):
         summary["dry_run"] = dry_run
         summary["keep_details"] = True
         debtors = engine._select_debtors(today, company_ids)
+        if limit and len(debtors) > limit:
+            # a preview of a large book looks at a sample: the first ``limit`` debtors
+            summary["sample_of"] = len(debtors)
+            debtors = debtors[:limit]
 
         def work():
             for start in range(0, len(debtors), BATCH_SIZE):

@@ -1,5 +1,8 @@
 from odoo import api, fields, models
 
+# above this many debtors, "Run now" hands the work to the cron; a preview looks at this many at most
+RUN_NOW_LIMIT = 2000
+
 
 class CollectionRunWizard(models.TransientModel):
     """Run the daily engine now, or preview it (dry run) without changing anything."""
@@ -22,6 +25,7 @@ class CollectionRunWizard(models.TransientModel):
     last_run_executions = fields.Integer(related="last_run_id.executions_done", string="Steps done")
     last_run_failed = fields.Integer(related="last_run_id.executions_failed", string="Steps failed")
     more_details = fields.Integer(readonly=True)
+    handed_over = fields.Boolean(readonly=True)
 
     @api.model
     def _action_open(self):
@@ -43,7 +47,20 @@ class CollectionRunWizard(models.TransientModel):
 
     def action_run(self):
         self.ensure_one()
-        summary = self.env["collection.engine"]._run(company_ids=self.company_ids.ids, dry_run=self.dry_run)
+        engine = self.env["collection.engine"]
+        limit = int(self.env["ir.config_parameter"].sudo().get_param(
+            "collections_management.run_now_limit") or RUN_NOW_LIMIT)
+        if not self.dry_run:
+            debtors = engine.sudo()._select_debtors(fields.Date.context_today(self), self.company_ids.ids)
+            if len(debtors) > limit:
+                # a large book is the cron's work: committed batch by batch, resumable, off this request
+                engine.sudo()._hand_over_to_cron()
+                self.write({"state": "done", "handed_over": True, "result": self.env._(
+                    "%(count)s debtors: the run was handed to the daily cron, which works in committed batches. "
+                    "Its progress shows here under \"The daily run\".", count=len(debtors))})
+                return self._reopen()
+        summary = engine._run(company_ids=self.company_ids.ids, dry_run=self.dry_run,
+                              limit=limit if self.dry_run else None)
         labels = {
             "debtors": self.env._("Debtors examined"),
             "cases_opened": self.env._("Cases opened"),
@@ -61,12 +78,18 @@ class CollectionRunWizard(models.TransientModel):
             "state": "done",
             "more_details": getattr(details, "dropped", 0),
             "case_ids": [fields.Command.set(sorted(summary.get("case_ids", ())))] if not self.dry_run else [],
-            "result": "\n".join(f"{label}: {summary.get(key, 0)}" for key, label in labels.items()),
+            "result": "\n".join(
+                ([self.env._("Preview of the first %(count)s of %(total)s debtors.", count=limit,
+                             total=summary["sample_of"])] if summary.get("sample_of") else [])
+                + [f"{label}: {summary.get(key, 0)}" for key, label in labels.items()]),
             "line_ids": [fields.Command.clear()] + [
                 fields.Command.create({"kind": kind, "name": str(name), "info": str(info or "")})
                 for kind, name, info in details
             ],
         })
+        return self._reopen()
+
+    def _reopen(self):
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Collections run: preview") if self.dry_run else self.env._("Collections run: done"),
