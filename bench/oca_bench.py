@@ -49,7 +49,6 @@ def main():
                       WHERE a.account_type = 'asset_receivable' AND l.parent_state = 'posted'
                         AND l.amount_residual > 0""")
         open_lines = cr.fetchone()[0]
-        cr.commit()
     print(f"database {args.db}: {open_lines} open receivable lines")
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     q0, t0 = sql_db.sql_counter, time.time()
