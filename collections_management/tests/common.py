@@ -1,5 +1,7 @@
 from datetime import date, timedelta
 
+from freezegun import freeze_time
+
 from odoo import Command
 from odoo.tests import new_test_user
 
@@ -64,6 +66,12 @@ class CollectionsCommon(AccountTestInvoicingCommon):
         if post:
             move.action_post()
         return move
+
+    def _freeze_today(self):
+        """Run the test on TODAY: validations that refuse past dates read the same day the books use."""
+        frozen = freeze_time(self.TODAY)
+        frozen.start()
+        self.addCleanup(frozen.stop)
 
     def _register_payment(self, moves, amount, day=None):
         """A customer payment of ``amount`` on ``moves`` (one payment for all), as Register Payment does."""

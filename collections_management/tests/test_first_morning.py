@@ -1,7 +1,5 @@
 from datetime import timedelta
 
-from freezegun import freeze_time
-
 from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
@@ -15,9 +13,7 @@ class TestFirstMorning(CollectionsCommon):
 
     def setUp(self):
         super().setUp()
-        self.frozen = freeze_time(self.TODAY)
-        self.frozen.start()
-        self.addCleanup(self.frozen.stop)
+        self._freeze_today()
 
     def test_excluded_debtors_are_out_of_the_worklist_and_under_a_filter(self):
         self._invoice(self.partner_a, 20, 100)

@@ -23,9 +23,7 @@ class TestPaymentPlan(CollectionsCommon):
 
     def setUp(self):
         super().setUp()
-        self.frozen = freeze_time(self.TODAY)
-        self.frozen.start()
-        self.addCleanup(self.frozen.stop)
+        self._freeze_today()
 
     def _plan(self, moves, run=True, **vals):
         if run:

@@ -1,7 +1,5 @@
 from datetime import timedelta
 
-from freezegun import freeze_time
-
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
@@ -14,9 +12,7 @@ class TestPromise(CollectionsCommon):
 
     def setUp(self):
         super().setUp()
-        self.frozen = freeze_time(self.TODAY)
-        self.frozen.start()
-        self.addCleanup(self.frozen.stop)
+        self._freeze_today()
 
     def _promise(self, case, amount, days=5, user=None):
         return self.env["collection.promise"].with_user(user or self.env.user).create({
