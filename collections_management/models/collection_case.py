@@ -137,6 +137,57 @@ class CollectionCase(models.Model):
         return super().create(vals_list)
 
     @api.model
+    def _collection_insert_open(self, keys):
+        """Open a case per (debtor, company) in one INSERT; ``{key: case id}``.
+
+        ``ON CONFLICT`` on the partial unique index of open cases: when another
+        worker opened the same debtor's case first, that case is returned and no
+        second one exists. Field defaults (``default_get``, extensions included)
+        are written as the ORM writes them.
+        """
+        if not keys:
+            return {}
+        self.env.flush_all()
+        skip = set(models.MAGIC_COLUMNS) | {"name", "partner_id", "company_id"}
+        plain = self.with_context({key: value for key, value in self.env.context.items()
+                                   if not key.startswith("default_")})
+        defaults = plain.default_get([
+            fname for fname, field in self._fields.items()
+            if field.store and field.column_type and not field.compute and not field.related and fname not in skip
+        ])
+        columns = ["name", "partner_id", "company_id"] + list(defaults)
+        names = self._collection_next_names(len(keys))
+        default_values = [self._fields[fname].convert_to_column_insert(value, self)
+                          for fname, value in defaults.items()]
+        now = fields.Datetime.now()
+        rows = [
+            SQL("(%s)", SQL(", ").join(
+                [name, partner_id, company_id, *default_values, self.env.uid, now, self.env.uid, now]))
+            for (partner_id, company_id), name in zip(keys, names, strict=True)
+        ]
+        self.env.cr.execute(SQL(
+            """
+            INSERT INTO collection_case (%(columns)s, create_uid, create_date, write_uid, write_date)
+            VALUES %(rows)s
+            ON CONFLICT (partner_id, company_id) WHERE state = 'open' DO NOTHING
+            RETURNING id, partner_id, company_id
+            """,
+            columns=SQL(", ").join(SQL.identifier(column) for column in columns),
+            rows=SQL(", ").join(rows),
+        ))
+        result = {(partner_id, company_id): case_id for case_id, partner_id, company_id in self.env.cr.fetchall()}
+        missing = [key for key in keys if key not in result]
+        if missing:
+            self.env.cr.execute(SQL(
+                """
+                SELECT id, partner_id, company_id FROM collection_case
+                 WHERE state = 'open' AND (partner_id, company_id) IN %s
+                """, tuple(missing)))
+            result.update({(p, c): case_id for case_id, p, c in self.env.cr.fetchall()})
+        self.invalidate_model()
+        return result
+
+    @api.model
     def _collection_next_names(self, count):
         """``count`` case numbers in one query (the first run opens thousands of cases at once)."""
         if not count:
@@ -148,9 +199,12 @@ class CollectionCase(models.Model):
             return ["/"] * count
         if sequence.implementation != "standard" or sequence.use_date_range:
             return [sequence.next_by_id() for _index in range(count)]
+        # get_next_char() interpolates the prefix for every number: once is enough for one batch
+        prefix, suffix = sequence._get_prefix_suffix()
+        padding = sequence.padding
         self.env.cr.execute(SQL("SELECT nextval(%s) FROM generate_series(1, %s)",
                                 f"ir_sequence_{sequence.id:03d}", count))
-        return [sequence.get_next_char(number) for (number,) in self.env.cr.fetchall()]
+        return [f"{prefix}{number:0{padding}d}{suffix}" for (number,) in self.env.cr.fetchall()]
 
     def write(self, vals):
         if "user_id" in vals and not self.env.context.get("collection_engine_assign"):
@@ -223,7 +277,10 @@ class CollectionCase(models.Model):
         if self.stage_id.day_from > 0:
             # an overdue notice lists what is overdue, not what falls due in a few days
             moves = moves.filtered(lambda m: m.collection_days_overdue > 0)
-        return (moves - moves._collection_not_actionable()).sorted(lambda m: (-m.collection_days_overdue, m.id))
+        # bulk renderers compute the not-actionable invoices of all their cases at once (see render bodies)
+        skip_ids = self.env.context.get("collection_not_actionable_ids")
+        skip = moves._collection_not_actionable() if skip_ids is None else moves.filtered(lambda m: m.id in skip_ids)
+        return (moves - skip).sorted(lambda m: (-m.collection_days_overdue, m.id))
 
     def _collection_claimed_total(self):
         """What reminders and letters ask for: the open amount of ``_collection_overdue_moves``, company currency."""

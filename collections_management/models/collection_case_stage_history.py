@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.tools import SQL
 
 
 class CollectionCaseStageHistory(models.Model):
@@ -23,3 +24,35 @@ class CollectionCaseStageHistory(models.Model):
     catch_up = fields.Boolean(
         "First-run placement", readonly=True,
         help="Entry made by the first run on old debts under the review policy: no steps, legal hand-over or hold.")
+
+    @api.model
+    def _collection_insert(self, vals_list):
+        """The engine's stage entries in one INSERT (thousands on a first run): case, from, to, reason, catch-up.
+
+        Date and author are now and the current user, as the ORM's defaults; the
+        stored related company and debtor are read from the case.
+        """
+        if not vals_list:
+            return self.browse()
+        self.env.flush_all()
+        now = fields.Datetime.now()
+        self.env.cr.execute(SQL(
+            """
+            INSERT INTO collection_case_stage_history (case_id, company_id, partner_id, stage_from_id, stage_to_id,
+                                                       date, user_id, reason, catch_up,
+                                                       create_uid, create_date, write_uid, write_date)
+            SELECT c.id, c.company_id, c.partner_id, v.stage_from::int, v.stage_to::int, %(now)s, %(uid)s,
+                   v.reason, v.catch_up, %(uid)s, %(now)s, %(uid)s, %(now)s
+              FROM (VALUES %(values)s) AS v(case_id, stage_from, stage_to, reason, catch_up)
+              JOIN collection_case c ON c.id = v.case_id
+            RETURNING id
+            """,
+            uid=self.env.uid, now=now,
+            values=SQL(", ").join(
+                SQL("(%s, %s, %s, %s, %s)", vals["case_id"], vals["stage_from_id"] or None,
+                    vals["stage_to_id"] or None, vals["reason"], bool(vals["catch_up"]))
+                for vals in vals_list),
+        ))
+        ids = sorted(row[0] for row in self.env.cr.fetchall())
+        self.env["collection.case"].invalidate_model(["history_ids"])
+        return self.browse(ids)

@@ -350,8 +350,6 @@ class CollectionEngine(models.AbstractModel):
     # ------------------------------------------------------------------ 3. write what changed
     def _write_cases(self, partner_ids, measures, today, summary, company_ids, dry_run):
         cr = self.env.cr
-        Case = self.env["collection.case"].with_context(tracking_disable=True, mail_create_nolog=True,
-                                                         mail_notrack=True, mail_create_nosubscribe=True)
         company_filter = SQL("AND company_id = ANY(%s)", list(company_ids)) if company_ids else SQL()
         cr.execute(SQL(
             "SELECT id, partner_id, company_id, stage_id FROM collection_case"
@@ -362,16 +360,17 @@ class CollectionEngine(models.AbstractModel):
         wanted = {key: d for key, d in measures["debtors"].items() if d["any_stage"] or d["plan"]}
         measures["plan_only"] = set()
 
-        # new cases, in one batched create
+        # new cases: one INSERT, a second worker's case for the same debtor wins (partial unique index)
         new_keys = [key for key in wanted if key not in existing]
         if new_keys:
-            new_cases = Case.create([{"partner_id": p, "company_id": c} for p, c in new_keys])
-            for key, case in zip(new_keys, new_cases):
-                existing[key] = (case.id, None)
-                summary["details"].append(("open", case.partner_id.display_name, case.name))
-                summary.setdefault("case_ids", set()).add(case.id)
+            opened = self.env["collection.case"]._collection_insert_open(new_keys)
+            for key in new_keys:
+                existing[key] = (opened[key], None)
             summary["cases_opened"] += len(new_keys)
-            self.env.flush_all()
+            summary.setdefault("case_ids", set()).update(opened.values())
+            if summary["details"].limit:
+                for case in self.env["collection.case"].browse(opened.values()):
+                    summary["details"].append(("open", case.partner_id.display_name, case.name))
 
         # update amounts, dates and stage where they differ
         values, stage_changes = [], []
@@ -433,18 +432,17 @@ class CollectionEngine(models.AbstractModel):
             reviewing = {company for company in {key[1] for key in existing} if self._catching_up(company)}
             company_of = {cid: company for (_partner, company), (cid, _stage) in existing.items()}
             reason_placed = self.env._("First run: placed in its stage for review (no steps yet)")
-            rows = History.create([{
+            rows = History._collection_insert([{
                 "case_id": cid, "stage_from_id": old, "stage_to_id": new,
-                "date": fields.Datetime.now(), "user_id": self.env.uid,
                 "catch_up": bool(new) and company_of.get(cid) in reviewing,
                 "reason": (reason_placed if company_of.get(cid) in reviewing else reason_open) if new else reason_close,
             } for cid, old, new in stage_changes])
-            self.env.flush_all()
             cr.execute(SQL(
                 """
-                UPDATE collection_case c SET stage_history_id = v.hid, stage_date = %s
-                  FROM (VALUES %s) AS v(cid, hid) WHERE c.id = v.cid
-                """, today, SQL(", ").join(SQL("(%s, %s)", row.case_id.id, row.id) for row in rows)))
+                UPDATE collection_case c SET stage_history_id = h.id, stage_date = %s
+                  FROM collection_case_stage_history h WHERE h.id = ANY(%s) AND c.id = h.case_id
+                """, today, rows.ids))
+            self.env["collection.case"].invalidate_model(["stage_history_id", "stage_date"])
             summary["stage_changes"] += len(rows)
             if summary["details"].limit:
                 Stage = self.env["collection.stage"]
@@ -749,43 +747,66 @@ class CollectionEngine(models.AbstractModel):
         Retries of pending or failed steps obey the same rules.
         """
         Execution = self.env["collection.step.execution"]
-        actionable = cases.filtered(lambda c: c.state == "open" and c.stage_id and c.stage_history_id
-                                    and not c.stage_history_id.catch_up)
+        if not cases:
+            return Execution
+        # plain rows: this loop runs over every case of the batch and every step of its strategy
+        self.env.flush_all()
+        self.env.cr.execute(SQL(
+            """
+            SELECT c.id, c.company_id, c.stage_id, c.stage_history_id, c.stage_date, c.segment_id,
+                   seg.strategy_id, c.amount_overdue, c.amount_due, s.day_from
+              FROM collection_case c
+              JOIN collection_stage s ON s.id = c.stage_id
+              JOIN collection_case_stage_history h ON h.id = c.stage_history_id AND h.catch_up IS NOT TRUE
+         LEFT JOIN collection_segment seg ON seg.id = c.segment_id
+             WHERE c.id = ANY(%s) AND c.state = 'open'
+            """, cases.ids))
+        rows = self.env.cr.fetchall()
+        actionable = self.env["collection.case"].browse([row[0] for row in rows])
         if not actionable:
             return Execution
         promised = set(self.env["collection.promise"].search(
             [("case_id", "in", actionable.ids), ("state", "=", "open"), ("date", ">=", today)]).case_id.ids)
         paused = set(promised) | set(paused_ids)
+        companies = {row[1] for row in rows}
+        company_records = self.env["res.company"].browse(companies)
+        minimum_of = {company.id: company.collection_min_amount for company in company_records}
+        default_strategy = {company.id: company.collection_strategy_id.id for company in company_records}
+        strategy_ids = {row[6] for row in rows if row[6]} | {sid for sid in default_strategy.values() if sid}
+        steps_of = defaultdict(list)
+        for step in self.env["collection.strategy"].browse(strategy_ids).step_ids:
+            steps_of[step.strategy_id.id].append(
+                (step.id, step.stage_id.id, step.segment_id.id, step.day_offset, step.channel))
+        blocked_ids = set()
+        for case_id, company_id, _stage, _hid, _date, _seg, _strategy, overdue, due, day_from in rows:
+            minimum = minimum_of[company_id]
+            threshold = overdue if day_from > 0 else due
+            if case_id in paused or (minimum and threshold < minimum):
+                blocked_ids.add(case_id)
 
-        def is_blocked(case):
-            if case.id in paused:
-                return True
-            minimum = case.company_id.collection_min_amount
-            threshold = case.amount_overdue if case.stage_id.day_from > 0 else case.amount_due
-            return bool(minimum and threshold < minimum)
-
-        default_strategy = {c.id: c.collection_strategy_id for c in actionable.company_id}
         candidates, next_action = [], {}
-        for case in actionable:
-            strategy = case.segment_id.strategy_id or default_strategy.get(case.company_id.id)
-            if not strategy:
+        for case_id, company_id, stage_id, history_id, stage_date, segment_id, strategy_id, *_rest in rows:
+            steps = steps_of.get(strategy_id or default_strategy.get(company_id))
+            if not steps:
                 continue
-            days_in_stage = (today - (case.stage_date or today)).days
-            for step in strategy.step_ids:
-                if step.stage_id != case.stage_id or (step.segment_id and step.segment_id != case.segment_id):
+            entered = stage_date or today
+            days_in_stage = (today - entered).days
+            for step_id, step_stage, step_segment, offset, channel in steps:
+                if step_stage != stage_id or (step_segment and step_segment != segment_id):
                     continue
-                due_on = (case.stage_date or today) + timedelta(days=step.day_offset)
-                if step.day_offset > days_in_stage:
-                    next_action[case.id] = min(next_action.get(case.id, due_on), due_on)
+                if offset > days_in_stage:
+                    due_on = entered + timedelta(days=offset)
+                    next_action[case_id] = min(next_action.get(case_id, due_on), due_on)
                     continue
-                if is_blocked(case):
+                if case_id in blocked_ids:
                     continue
-                candidates.append((case, step))
+                candidates.append((case_id, history_id, step_id, channel))
         self._write_next_action(actionable, next_action, promised, today)
         if waiting is None:
             waiting = Execution.search([("case_id", "in", actionable.ids), ("state", "in", ("pending", "failed"))])
-        retry = waiting.filtered(lambda e: e.case_id in actionable and not is_blocked(e.case_id)
-                               and (e.state == "pending" or e.retry_count < MAX_RETRIES))
+        actionable_ids = set(actionable.ids)
+        retry = waiting.filtered(lambda e: e.case_id.id in actionable_ids and e.case_id.id not in blocked_ids
+                                 and (e.state == "pending" or e.retry_count < MAX_RETRIES))
         if not candidates:
             return retry
         now = fields.Datetime.now()
@@ -794,17 +815,15 @@ class CollectionEngine(models.AbstractModel):
             INSERT INTO collection_step_execution
                    (case_id, stage_history_id, step_id, channel, state, retry_count, partner_id, company_id,
                     create_uid, create_date, write_uid, write_date)
-            SELECT v.case_id, v.hid, v.step_id, v.channel, 'pending', 0, v.partner_id, v.company_id,
+            SELECT v.case_id, v.hid, v.step_id, v.channel, 'pending', 0, c.partner_id, c.company_id,
                    %(uid)s, %(now)s, %(uid)s, %(now)s
-              FROM (VALUES %(values)s) AS v(case_id, hid, step_id, channel, partner_id, company_id)
+              FROM (VALUES %(values)s) AS v(case_id, hid, step_id, channel)
+              JOIN collection_case c ON c.id = v.case_id
             ON CONFLICT (case_id, stage_history_id, step_id) DO NOTHING
             RETURNING id
             """,
             uid=self.env.uid, now=now,
-            values=SQL(", ").join(
-                SQL("(%s, %s, %s, %s, %s, %s)", case.id, case.stage_history_id.id, step.id, step.channel,
-                    case.partner_id.id, case.company_id.id)
-                for case, step in candidates),
+            values=SQL(", ").join(SQL("(%s, %s, %s, %s)", *candidate) for candidate in candidates),
         ))
         claimed = Execution.browse([row[0] for row in self.env.cr.fetchall()])
         summary.setdefault("case_ids", set()).update(claimed.case_id.ids)
@@ -874,7 +893,6 @@ class CollectionEngine(models.AbstractModel):
     def _schedule_activities(self, cases, activity_type, summary_text, today, note=None, legal=False):
         """One activity per case for a real person (see ``_responsible``), due on a working day."""
         activity_type = activity_type or self.env.ref("mail.mail_activity_data_todo")
-        model_id = self.env["ir.model"]._get_id("collection.case")
         vals_list = []
         managers = self._company_managers() if cases.filtered(lambda c: not c.user_id) else {}
         for case in cases:
@@ -882,12 +900,70 @@ class CollectionEngine(models.AbstractModel):
             if not user:
                 continue
             vals_list.append({
-                "res_model_id": model_id,
                 "res_id": case.id,
                 "activity_type_id": activity_type.id,
                 "summary": summary_text,
-                "note": note or False,
+                "note": note or None,
                 "user_id": user.id,
                 "date_deadline": self._next_working_day(case.company_id, today),
             })
-        return self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(vals_list)
+        return self._insert_activities("collection.case", vals_list)
+
+    def _insert_activities(self, model, vals_list):
+        """Create the run's activities in one statement, leaving the rows ``mail.activity.create`` would.
+
+        The ORM creates them one by one (computed fields, follower checks): too
+        slow for the thousands a first run opens. The same rows are written
+        here: the activity (its stored related fields filled as the ORM fills
+        them), the assignee's partner subscribed to the record, the assignee's
+        activity counter refreshed on the bus. ``test_bulk_activities_match_orm``
+        compares both.
+        """
+        Activity = self.env["mail.activity"]
+        if not vals_list:
+            return Activity
+        self.env.flush_all()
+        records = self.env[model].browse({vals["res_id"] for vals in vals_list})
+        names = {record.id: record.display_name for record in records}
+        users = self.env["res.users"].browse({vals["user_id"] for vals in vals_list})
+        tz_of = {user.id: user.tz for user in users}
+        partner_of = {user.id: user.partner_id.id for user in users}
+        now = fields.Datetime.now()
+        self.env.cr.execute(SQL(
+            """
+            INSERT INTO mail_activity (res_model_id, res_model, res_id, res_name, activity_type_id, summary, note,
+                                       date_deadline, user_id, user_tz, active,
+                                       create_uid, create_date, write_uid, write_date)
+            SELECT %(model_id)s, %(model)s, v.res_id, v.res_name, v.type_id, v.summary, v.note,
+                   v.deadline, v.user_id, v.tz, TRUE, %(uid)s, %(now)s, %(uid)s, %(now)s
+              FROM (VALUES %(values)s) AS v(res_id, res_name, type_id, summary, note, deadline, user_id, tz)
+            RETURNING id
+            """,
+            model_id=self.env["ir.model"]._get_id(model), model=model, uid=self.env.uid, now=now,
+            values=SQL(", ").join(
+                SQL("(%s, %s, %s, %s, %s, %s::date, %s, %s)", vals["res_id"], names[vals["res_id"]],
+                    vals["activity_type_id"], vals["summary"], vals["note"] and str(vals["note"]),
+                    vals["date_deadline"], vals["user_id"], tz_of[vals["user_id"]])
+                for vals in vals_list),
+        ))
+        activities = Activity.browse([row[0] for row in self.env.cr.fetchall()])
+        self.env.cr.execute(SQL(
+            """
+            INSERT INTO mail_followers (res_model, res_id, partner_id)
+            SELECT DISTINCT %(model)s, v.res_id, v.partner_id FROM (VALUES %(values)s) AS v(res_id, partner_id)
+            ON CONFLICT DO NOTHING
+            """,
+            model=model,
+            values=SQL(", ").join(SQL("(%s, %s)", vals["res_id"], partner_of[vals["user_id"]]) for vals in vals_list),
+        ))
+        self.env["mail.followers"].invalidate_model()
+        self.env[model].invalidate_model(["activity_ids", "message_follower_ids", "message_partner_ids"])
+        today = fields.Date.today()
+        due = defaultdict(int)
+        for vals in vals_list:
+            if vals["date_deadline"] <= today:
+                due[vals["user_id"]] += 1
+        for user in users:
+            if due.get(user.id):
+                user._bus_send("mail.activity/updated", {"activity_created": True, "count_diff": due[user.id]})
+        return activities

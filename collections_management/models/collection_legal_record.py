@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.tools import SQL
 
 
 class CollectionLegalRecord(models.Model):
@@ -37,18 +38,37 @@ class CollectionLegalRecord(models.Model):
     )
 
     def _open_for_entries(self, entries):
-        """Open one legal record per stage entry (unique key) with a task for the collector."""
-        existing = set(self.search([("stage_history_id", "in", entries.ids)]).stage_history_id.ids)
-        todo = entries.filtered(lambda h: h.id not in existing)
-        if not todo:
+        """Open one legal record per stage entry (unique key) with a task for the legal responsible.
+
+        One INSERT for the batch (``ON CONFLICT`` on the stage entry: a second
+        worker, or a retried step, opens nothing twice). The rows are those the
+        ORM would write with tracking and subscriptions off, as the engine
+        creates its records.
+        """
+        if not entries:
             return self.browse()
-        records = self.with_context(tracking_disable=True, mail_create_nolog=True,
-                                    mail_create_nosubscribe=True).create([{
-            "name": self.env._("Legal %(case)s", case=entry.case_id.name),
-            "case_id": entry.case_id.id,
-            "stage_history_id": entry.id,
-            "amount_claimed": entry.case_id.amount_overdue,
-        } for entry in todo])
+        self.env.flush_all()
+        now = fields.Datetime.now()
+        self.env.cr.execute(SQL(
+            """
+            INSERT INTO collection_legal_record (name, case_id, partner_id, company_id, stage_history_id,
+                                                 amount_claimed, state, create_uid, create_date, write_uid, write_date)
+            SELECT v.name, c.id, c.partner_id, c.company_id, v.hid, c.amount_overdue, 'draft',
+                   %(uid)s, %(now)s, %(uid)s, %(now)s
+              FROM (VALUES %(values)s) AS v(hid, case_id, name)
+              JOIN collection_case c ON c.id = v.case_id
+            ON CONFLICT (stage_history_id) WHERE stage_history_id IS NOT NULL DO NOTHING
+            RETURNING id
+            """,
+            uid=self.env.uid, now=now,
+            values=SQL(", ").join(
+                SQL("(%s, %s, %s)", entry.id, entry.case_id.id, self.env._("Legal %(case)s", case=entry.case_id.name))
+                for entry in entries),
+        ))
+        records = self.browse([row[0] for row in self.env.cr.fetchall()])
+        if not records:
+            return records
+        self.env["collection.case"].invalidate_model(["legal_record_ids"])
         today = fields.Date.context_today(self)
         self.env["collection.engine"]._schedule_activities(
             records.case_id, self.env.ref("mail.mail_activity_data_todo"),

@@ -10,3 +10,4 @@ from . import test_payment_plan
 from . import test_promise
 from . import test_roles
 from . import test_first_morning
+from . import test_scale

@@ -1,0 +1,126 @@
+from odoo.tests import tagged
+
+from .common import CollectionsCommon
+
+
+@tagged("post_install", "-at_install")
+class TestBulkWrites(CollectionsCommon):
+    """The run writes cases, stage entries, legal records, activities and emails in bulk (SQL or
+    batched ORM): the rows must be those the ORM would have written one by one."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.partner_a.email = "billing@partner-a.example"
+        cls.partner_b.email = "b@partner-b.example"
+
+    def _run(self, **kwargs):
+        return self.env["collection.engine"]._run(today=self.TODAY, **kwargs)
+
+    def _case(self, partner):
+        return self.env["collection.case"].search([("partner_id", "=", partner.id), ("state", "=", "open")])
+
+    @staticmethod
+    def _stored_values(record, skip=()):
+        skip = {"id", "create_date", "write_date", "name", *skip}
+        names = [name for name, field in record._fields.items()
+                 if field.store and field.column_type and name not in skip]
+        values = record.read(names)[0]
+        values.pop("id")
+        return values
+
+    def test_bulk_cases_have_the_orm_defaults(self):
+        self._invoice(self.partner_a, 10, 100)
+        self._run()
+        bulk = self._case(self.partner_a)
+        orm = self.env["collection.case"].create({"partner_id": self.partner_b.id, "company_id": self.company.id})
+        self.assertRegex(bulk.name, r"\d+$")
+        self.assertNotEqual(bulk.name, orm.name)
+        # the run then fills the measured fields; the defaults are those of an ORM-created case
+        for field in ("state", "excluded", "user_manual", "user_id", "closed_date", "plan_id"):
+            self.assertEqual(bulk[field], orm[field], field)
+
+    def test_a_second_open_case_for_a_debtor_is_not_created(self):
+        self._invoice(self.partner_a, 10, 100)
+        self._run()
+        case = self._case(self.partner_a)
+        Case = self.env["collection.case"]
+        # a second worker that measured the same debtor gets the existing open case back
+        key = (self.partner_a.id, self.company.id)
+        self.assertEqual(Case._collection_insert_open([key]), {key: case.id})
+        self.assertEqual(self._case(self.partner_a), case)
+
+    def test_bulk_activities_match_orm(self):
+        self._invoice(self.partner_a, 10, 100)
+        self._invoice(self.partner_b, 10, 100)
+        self._run()
+        case_a, case_b = self._case(self.partner_a), self._case(self.partner_b)
+        values = {
+            "activity_type_id": self.env.ref("mail.mail_activity_data_call").id,
+            "summary": "Call the customer",
+            "note": "<p>Ask for the payment date</p>",
+            "user_id": self.collector.id,
+            "date_deadline": self.TODAY,
+        }
+        self.collector.tz = "America/Bogota"
+        orm = self.env["mail.activity"].create(dict(
+            values, res_model_id=self.env["ir.model"]._get_id("collection.case"), res_id=case_a.id))
+        bulk = self.env["collection.engine"]._insert_activities("collection.case", [dict(values, res_id=case_b.id)])
+        self.assertEqual(len(bulk), 1)
+        expected = self._stored_values(orm, skip=("res_id", "res_name"))
+        self.assertEqual(self._stored_values(bulk, skip=("res_id", "res_name")), expected)
+        self.assertEqual((bulk.res_id, bulk.res_name), (case_b.id, case_b.display_name))
+        self.assertEqual(bulk.user_tz, "America/Bogota")
+        self.assertIn(self.collector.partner_id, case_a.message_partner_ids)
+        self.assertIn(self.collector.partner_id, case_b.message_partner_ids, "the assignee follows the case")
+        self.assertEqual(case_b.activity_ids, bulk)
+        # the collector sees it as their own activity, as an ORM one
+        self.assertIn(bulk, self.env["mail.activity"].with_user(self.collector).search([("user_id", "=", self.collector.id)]))
+        # a second activity for the same assignee does not duplicate the follower
+        self.env["collection.engine"]._insert_activities("collection.case", [dict(values, res_id=case_b.id)])
+        self.assertEqual(len(case_b.message_follower_ids.filtered(
+            lambda f: f.partner_id == self.collector.partner_id)), 1)
+
+    def test_bulk_legal_records_match_orm(self):
+        self.company.collection_legal_user_id = self.manager
+        self._invoice(self.partner_a, 200, 100)
+        self._run()
+        case = self._case(self.partner_a)
+        bulk = case.legal_record_ids
+        self.assertEqual(len(bulk), 1)
+        orm = self.env["collection.legal.record"].with_context(tracking_disable=True).create({
+            "name": bulk.name, "case_id": case.id, "amount_claimed": case.amount_overdue,
+        })
+        self.assertEqual(self._stored_values(bulk, skip=("stage_history_id",)),
+                         self._stored_values(orm, skip=("stage_history_id",)))
+        self.assertEqual(bulk.stage_history_id, case.stage_history_id)
+        self.assertEqual(bulk.name, f"Legal {case.name}")
+        task = case.activity_ids.filtered(lambda a: a.summary == "Prepare the legal file and assign a lawyer")
+        self.assertEqual(task.user_id, self.manager)
+        # the same stage entry never opens a second record
+        self.assertFalse(self.env["collection.legal.record"]._open_for_entries(case.stage_history_id))
+
+    def test_bulk_emails_one_per_case_each_with_its_own_invoices(self):
+        self.env["res.lang"]._activate_lang("es_419")
+        self.partner_b.lang = "es_419"
+        inv_a = self._invoice(self.partner_a, 3, 100) | self._invoice(self.partner_a, 8, 250)
+        inv_b = self._invoice(self.partner_b, 5, 75)
+        self._run()
+        for partner, mine, theirs in ((self.partner_a, inv_a, inv_b), (self.partner_b, inv_b, inv_a)):
+            case = self._case(partner)
+            execution = case.execution_ids.filtered(lambda e: e.channel == "email")
+            self.assertEqual(execution.state, "done")
+            message = execution.mail_message_id
+            self.assertEqual(message.model, "collection.case")
+            self.assertEqual(message.res_id, case.id)
+            self.assertIn(message, case.message_ids, "shown in the case's chatter")
+            for move in mine:
+                self.assertIn(move.name, message.body)
+            for move in theirs:
+                self.assertNotIn(move.name, message.body)
+            mail = self.env["mail.mail"].sudo().search([("mail_message_id", "=", message.id)])
+            self.assertEqual(mail.state, "outgoing", "queued for the mail cron")
+            self.assertEqual(mail.recipient_ids, partner)
+            self.assertEqual(message.notification_ids.res_partner_id, partner)
+            self.assertEqual(message.notification_ids.notification_type, "email")
+        self.assertIn("Dear", self._case(self.partner_a).execution_ids.mail_message_id.body)
