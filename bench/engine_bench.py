@@ -26,7 +26,8 @@ def run_once(registry, label, count_writes=False):
     q0, t0 = sql_db.sql_counter, time.time()
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        env["collection.run"].search([]).unlink()
+        # run this day again from the start; earlier days' runs stay (the next morning looks at what changed since)
+        env["collection.run"].search([("date", "=", datetime.date.today())]).unlink()
         if count_writes:
             cr.execute("SELECT now()")
             started = cr.fetchone()[0]

@@ -102,7 +102,35 @@ class AccountMove(models.Model):
 
     def _post(self, soft=True):
         self._collection_check_credit_hold()
-        return super()._post(soft=soft)
+        posted = super()._post(soft=soft)
+        # a new debt (or a credit note) changes the debtor's case: the refresh cron updates it
+        posted._collection_enqueue_refresh()
+        return posted
+
+    def button_draft(self):
+        moves = self.filtered(lambda m: m.state == "posted")
+        res = super().button_draft()
+        moves._collection_enqueue_refresh()
+        return res
+
+    def button_cancel(self):
+        moves = self.filtered(lambda m: m.state == "posted")
+        res = super().button_cancel()
+        moves._collection_enqueue_refresh()
+        return res
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "collection_excluded" in vals or "collection_disputed" in vals:
+            self._collection_enqueue_refresh()
+        return res
+
+    def _collection_enqueue_refresh(self):
+        """Queue the debtors of these entries' receivable lines for the refresh cron (see the daily run)."""
+        lines = self.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable")
+        if lines:
+            self.env.flush_all()
+            self.env["collection.refresh.request"].sudo()._enqueue_lines(lines.ids)
 
     def _collection_check_credit_hold(self):
         """Refuse to post customer invoices for debtors on credit hold, unless a Collections Manager posts."""

@@ -75,7 +75,8 @@ class CollectionEngine(models.AbstractModel):
             if in_cron:
                 self.env["ir.cron"]._commit_progress(0, remaining=0)
             return None
-        debtors = [pid for pid in self._select_debtors(today) if pid > run.last_partner_id]
+        since = run._incremental_since()
+        debtors = [pid for pid in self._select_debtors(today, since=since) if pid > run.last_partner_id]
         size = int(self.env["ir.config_parameter"].sudo().get_param("collections_management.engine_batch_size")
                    or BATCH_SIZE)
         summary = self._empty_summary()
@@ -203,31 +204,92 @@ class CollectionEngine(models.AbstractModel):
 
     # ------------------------------------------------------------------ 1. select
     @api.model
-    def _select_debtors(self, today, company_ids=None):
-        """Commercial partners with open receivables within the stage horizon, or an open case."""
+    def _select_debtors(self, today, company_ids=None, since=None):
+        """Commercial partners with open receivables within the stage horizon, or an open case.
+
+        With ``since`` (the day of the last complete run), only the debtors for
+        whom something can have changed since that day: a receivable line
+        crossing a stage boundary (a date computed from its due date, the
+        stage's first day and the grace days), a case whose next step or
+        segment day boundary falls in the period, a promise past its date, a
+        step to retry, and the debtors queued by ledger changes (postings,
+        payments, credit notes, disputes, exclusions, plans). A day passing
+        reads the other debtors no more than it writes them.
+        """
         self.env.flush_all()
-        company_filter = SQL("AND l.company_id = ANY(%s)", list(company_ids)) if company_ids else SQL()
-        case_filter = SQL("AND company_id = ANY(%s)", list(company_ids)) if company_ids else SQL()
+        if since is None:
+            company_filter = SQL("AND l.company_id = ANY(%s)", list(company_ids)) if company_ids else SQL()
+            case_filter = SQL("AND company_id = ANY(%s)", list(company_ids)) if company_ids else SQL()
+            self.env.cr.execute(SQL(
+                """
+                SELECT partner_id FROM (
+                    SELECT lp.commercial_partner_id AS partner_id
+                      FROM account_move_line l
+                      JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
+                      JOIN res_partner lp ON lp.id = l.partner_id
+                      JOIN (SELECT company_id, MIN(day_from) AS first_day
+                              FROM collection_stage WHERE active GROUP BY company_id) h
+                        ON h.company_id = l.company_id
+                     WHERE l.parent_state = 'posted' AND l.amount_residual > 0
+                       AND COALESCE(l.date_maturity, l.date) <= %(today)s::date - h.first_day
+                       %(company_filter)s
+                    UNION
+                    SELECT partner_id FROM collection_case WHERE state = 'open' %(case_filter)s
+                ) debtors
+                WHERE partner_id IS NOT NULL
+                ORDER BY partner_id
+                """,
+                today=today, company_filter=company_filter, case_filter=case_filter,
+            ))
+            return [row[0] for row in self.env.cr.fetchall()]
         self.env.cr.execute(SQL(
             """
+            WITH bounds AS (
+                SELECT s.company_id,
+                       %(since)s::date - s.day_from
+                           - CASE WHEN s.day_from > 0 THEN COALESCE(c.collection_grace_days, 0) ELSE 0 END AS after,
+                       %(today)s::date - s.day_from
+                           - CASE WHEN s.day_from > 0 THEN COALESCE(c.collection_grace_days, 0) ELSE 0 END AS upto
+                  FROM collection_stage s JOIN res_company c ON c.id = s.company_id
+                 WHERE s.active
+            )
             SELECT partner_id FROM (
+                -- a receivable line enters a stage between the last run and today
                 SELECT lp.commercial_partner_id AS partner_id
-                  FROM account_move_line l
+                  FROM bounds b
+                  JOIN account_move_line l
+                    ON l.company_id = b.company_id AND l.date_maturity > b.after AND l.date_maturity <= b.upto
                   JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
                   JOIN res_partner lp ON lp.id = l.partner_id
-                  JOIN (SELECT company_id, MIN(day_from) AS first_day
-                          FROM collection_stage WHERE active GROUP BY company_id) h
-                    ON h.company_id = l.company_id
                  WHERE l.parent_state = 'posted' AND l.amount_residual > 0
-                   AND COALESCE(l.date_maturity, l.date) <= %(today)s::date - h.first_day
-                   %(company_filter)s
                 UNION
-                SELECT partner_id FROM collection_case WHERE state = 'open' %(case_filter)s
+                -- a step falls due
+                SELECT partner_id FROM collection_case WHERE state = 'open' AND next_action_date <= %(today)s
+                UNION
+                -- the oldest debt crosses a segment's day boundary
+                SELECT c.partner_id FROM collection_case c
+                  JOIN collection_segment g ON g.company_id = c.company_id AND g.active
+                 WHERE c.state = 'open' AND c.oldest_due_date IS NOT NULL
+                   AND ((COALESCE(g.days_min, 0) > 0 AND c.oldest_due_date > %(since)s::date - g.days_min
+                         AND c.oldest_due_date <= %(today)s::date - g.days_min)
+                     OR (COALESCE(g.days_max, 0) > 0 AND c.oldest_due_date > %(since)s::date - g.days_max - 1
+                         AND c.oldest_due_date <= %(today)s::date - g.days_max - 1))
+                UNION
+                -- a promise's date has passed
+                SELECT c.partner_id FROM collection_promise p JOIN collection_case c ON c.id = p.case_id
+                 WHERE p.state = 'open' AND p.date < %(today)s
+                UNION
+                -- a step waits for a retry
+                SELECT partner_id FROM collection_step_execution
+                 WHERE state = 'pending' OR (state = 'failed' AND retry_count < %(retries)s)
+                UNION
+                -- the ledger moved (payments, credit notes, postings, disputes, exclusions, plans)
+                SELECT partner_id FROM collection_refresh_request
             ) debtors
             WHERE partner_id IS NOT NULL
             ORDER BY partner_id
             """,
-            today=today, company_filter=company_filter, case_filter=case_filter,
+            since=since, today=today, retries=MAX_RETRIES,
         ))
         return [row[0] for row in self.env.cr.fetchall()]
 

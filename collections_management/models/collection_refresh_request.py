@@ -50,3 +50,27 @@ class CollectionRefreshRequest(models.Model):
             """, partners=partners.commercial_partner_id.ids, company=company.id, uid=self.env.uid))
         if self.env.cr.rowcount:
             self.env.ref("collections_management.ir_cron_collection_refresh").sudo()._trigger()
+
+    @api.model
+    def _enqueue_debtors(self, partner_ids):
+        """Queue these debtors in every company where they owe something or have an open case."""
+        if not partner_ids:
+            return
+        self.env.flush_all()
+        self.env.cr.execute(SQL(
+            """
+            INSERT INTO collection_refresh_request (partner_id, company_id, create_uid, create_date, write_uid, write_date)
+            SELECT DISTINCT d.partner_id, d.company_id, %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
+              FROM (SELECT p.commercial_partner_id AS partner_id, l.company_id
+                      FROM account_move_line l
+                      JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
+                      JOIN res_partner p ON p.id = l.partner_id
+                     WHERE p.commercial_partner_id = ANY(%(partners)s) AND l.parent_state = 'posted'
+                       AND l.amount_residual != 0
+                     UNION
+                    SELECT partner_id, company_id FROM collection_case
+                     WHERE partner_id = ANY(%(partners)s) AND state = 'open') d
+            ON CONFLICT (partner_id, company_id) DO NOTHING
+            """, partners=list(partner_ids), uid=self.env.uid))
+        if self.env.cr.rowcount:
+            self.env.ref("collections_management.ir_cron_collection_refresh").sudo()._trigger()

@@ -37,6 +37,31 @@ class CollectionRun(models.Model):
 
     _date_uniq = models.Constraint("UNIQUE(date)", "One daily run per day.")
 
+    def _incremental_since(self):
+        """The day of the last complete run when today's run may look at what changed since then only.
+
+        ``None`` (look at the whole book) for the first run, after a gap of more
+        than a month, or when the rules changed since that run: stages,
+        strategies, steps, segments or a company's collections settings.
+        """
+        self.ensure_one()
+        previous = self.search([("date", "<", self.date), ("state", "=", "done")], order="date desc", limit=1)
+        if not previous or (self.date - previous.date).days > 31:
+            return None
+        self.env.flush_all()
+        self.env.cr.execute(SQL(
+            """
+            SELECT GREATEST((SELECT MAX(write_date) FROM collection_stage),
+                            (SELECT MAX(write_date) FROM collection_strategy),
+                            (SELECT MAX(write_date) FROM collection_strategy_step),
+                            (SELECT MAX(write_date) FROM collection_segment),
+                            (SELECT MAX(write_date) FROM res_company))
+            """))
+        changed = self.env.cr.fetchone()[0]
+        if changed and changed > (previous.date_start or previous.create_date):
+            return None
+        return previous.date
+
     @api.model
     def _for_day(self, day):
         """The run of ``day``, created if missing (ON CONFLICT: two workers get the same row)."""

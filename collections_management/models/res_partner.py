@@ -16,6 +16,12 @@ class ResPartner(models.Model):
     )
     collection_credit_hold_date = fields.Date("On credit hold since")
 
+    def write(self, vals):
+        res = super().write(vals)
+        if "collection_excluded" in vals:
+            self.env["collection.refresh.request"].sudo()._enqueue_debtors(self.commercial_partner_id.ids)
+        return res
+
     @api.constrains("collection_excluded", "collection_exclusion_reason")
     def _check_collection_exclusion_reason(self):
         for partner in self:

@@ -49,3 +49,53 @@ class TestCron(CollectionsCommon):
         for case in cases:
             self.assertEqual(len(case.history_ids), 1, "each debtor processed once")
 
+
+    def test_next_morning_looks_only_at_debtors_whose_day_brings_something(self):
+        from datetime import timedelta
+        extrajudicial = self.stage_by_code["extrajudicial"]
+        quiet, crossing, late = self.env["res.partner"].create([
+            {"name": name, "email": f"{index}@debtor.example"}
+            for index, name in enumerate(("Quiet debtor", "Crossing debtor", "Late-posted debtor"))])
+        self._invoice(quiet, 50, 100)                               # mid-extrajudicial, no step due tomorrow
+        self._invoice(crossing, extrajudicial.day_from - 1, 100)    # enters extrajudicial tomorrow
+        cron = self.env.ref("collections_management.ir_cron_collection_engine")
+        engine = self.env["collection.engine"]
+        with freeze_time(self.TODAY), self.enter_registry_test_mode():
+            cron.method_direct_trigger()
+        first = self.env["collection.run"].search([("date", "=", self.TODAY)])
+        self.assertEqual(first.state, "done")
+        self.assertIsNone(first._incremental_since(), "the first run reads the whole book")
+        # the rules were set up long ago and the first run happened last night, before today's changes
+        self.env.flush_all()
+        for table in ("collection_stage", "collection_strategy", "collection_strategy_step", "collection_segment",
+                      "res_company"):
+            self.env.cr.execute(f"UPDATE {table} SET write_date = write_date - interval '2 days'")  # noqa: S608
+        self.env.cr.execute("UPDATE collection_run SET date_start = date_start - interval '1 day' WHERE id = %s",
+                            [first.id])
+        first.invalidate_recordset()
+        tomorrow = self.TODAY + timedelta(days=1)
+        self.env["collection.refresh.request"].sudo().search([]).unlink()
+        selected = engine._select_debtors(tomorrow, since=self.TODAY)
+        self.assertIn(crossing.id, selected, "a line crossing a stage boundary is found by its date")
+        self.assertNotIn(quiet.id, selected, "nothing happens to this debtor tomorrow: not read")
+        # an invoice posted today with an old due date is queued by its posting
+        self._invoice(late, 40, 100)
+        self.assertIn(late.id, engine._select_debtors(tomorrow, since=self.TODAY))
+        with freeze_time(tomorrow), self.enter_registry_test_mode():
+            cron.method_direct_trigger()
+        second = self.env["collection.run"].search([("date", "=", tomorrow)])
+        self.assertEqual(second._incremental_since(), self.TODAY)
+        self.assertEqual(second.state, "done")
+        self.assertEqual(second.debtors, 2, "the crossing debtor and the late posting, not the quiet one")
+        case = self.env["collection.case"].search([("partner_id", "=", crossing.id)])
+        self.assertEqual(case.stage_id, extrajudicial)
+        self.assertTrue(self.env["collection.case"].search([("partner_id", "=", late.id)]))
+        # a change of the rules (here a stage's first day) sends the next run over the whole book
+        self.stage_by_code["administrative"].day_to = 29
+        self.stage_by_code["extrajudicial"].day_from = 30
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE collection_run SET date_start = date_start - interval '1 day' WHERE id = %s",
+                            [second.id])
+        second.invalidate_recordset()
+        third = self.env["collection.run"]._for_day(tomorrow + timedelta(days=1))
+        self.assertIsNone(third._incremental_since())

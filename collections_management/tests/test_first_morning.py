@@ -66,7 +66,7 @@ class TestFirstMorning(CollectionsCommon):
         self._run()
         case = self._case(self.partner_a)
         self.assertEqual(case.amount_overdue, 300.0)
-        self.env["collection.refresh.request"].search([]).unlink()
+        self.env["collection.refresh.request"].sudo().search([]).unlink()
         self._register_payment(move, 120)
         requests = self.env["collection.refresh.request"].search([])
         self.assertEqual(requests.partner_id, self.partner_a, "the payment queued its debtor, nobody else")
