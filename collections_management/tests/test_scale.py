@@ -1,4 +1,8 @@
-from odoo.tests import tagged
+import threading
+from datetime import timedelta
+
+from odoo import SUPERUSER_ID, Command, api, fields
+from odoo.tests import TransactionCase, tagged
 
 from .common import CollectionsCommon
 
@@ -124,3 +128,96 @@ class TestBulkWrites(CollectionsCommon):
             self.assertEqual(message.notification_ids.res_partner_id, partner)
             self.assertEqual(message.notification_ids.notification_type, "email")
         self.assertIn("Dear", self._case(self.partner_a).execution_ids.mail_message_id.body)
+
+
+@tagged("post_install", "-at_install")
+class TestTwoWorkers(TransactionCase):
+    """Two workers (two cron threads, or the cron and a manager's Run now) on the same book at once.
+
+    The book is committed through a real cursor, each worker runs in its own
+    thread and cursor, started together; the test removes what it committed.
+    """
+
+    DEBTORS = 6
+
+    def _commit_book(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            company = env.ref("base.main_company")
+            company.collection_catch_up_done = True
+            self.company_id = company.id
+            partners = env["res.partner"].create([
+                {"name": f"Two-workers debtor {index}", "email": f"debtor{index}@two-workers.example"}
+                for index in range(self.DEBTORS)])
+            today = fields.Date.context_today(env["collection.engine"])
+            moves = env["account.move"]
+            for index, partner in enumerate(partners):
+                # administrative (email), extrajudicial (email + letter), judicial (legal record + task)
+                for days in ((10, 45, 120)[index % 3], 5):
+                    due = today - timedelta(days=days)
+                    moves |= env["account.move"].with_company(company).create({
+                        "move_type": "out_invoice", "partner_id": partner.id, "invoice_date": due,
+                        "invoice_date_due": due, "invoice_line_ids": [Command.create({
+                            "name": "Service", "quantity": 1, "price_unit": 100.0, "tax_ids": []})],
+                    })
+            moves.invoice_payment_term_id = False
+            for move in moves:
+                move.invoice_date_due = move.invoice_date
+            moves.action_post()
+            return partners.ids, moves.ids
+
+    def _cleanup(self, partner_ids, move_ids):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            cases = env["collection.case"].with_context(active_test=False).search([("partner_id", "in", partner_ids)])
+            env["mail.activity"].search([("res_model", "=", "collection.case"), ("res_id", "in", cases.ids)]).unlink()
+            env["mail.mail"].search([("model", "=", "collection.case"), ("res_id", "in", cases.ids)]).unlink()
+            env["mail.message"].search([("model", "=", "collection.case"), ("res_id", "in", cases.ids)]).unlink()
+            cr.execute("DELETE FROM collection_case WHERE id = ANY(%s)", [cases.ids])
+            cr.execute("DELETE FROM collection_refresh_request WHERE partner_id = ANY(%s)", [partner_ids])
+            moves = env["account.move"].browse(move_ids)
+            moves.button_draft()
+            moves.with_context(force_delete=True).unlink()
+            env["res.partner"].browse(partner_ids).unlink()
+            env["collection.run"].search([]).unlink()
+
+    def test_two_workers_never_process_a_debtor_twice(self):
+        partner_ids, move_ids = self._commit_book()
+        self.addCleanup(self._cleanup, partner_ids, move_ids)
+        barrier = threading.Barrier(2)
+        errors = []
+
+        def worker():
+            try:
+                with self.registry.cursor() as cr:
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    barrier.wait(timeout=30)
+                    env["collection.engine"]._run(company_ids=[self.company_id])
+            except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=worker) for _index in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        self.assertEqual(errors, [], "neither worker failed (no serialization error to stop the second one)")
+
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            cases = env["collection.case"].search([("partner_id", "in", partner_ids)])
+            self.assertEqual(len(cases), self.DEBTORS, "one case per debtor")
+            self.assertEqual(len(cases.partner_id), self.DEBTORS)
+            for case in cases:
+                self.assertEqual(len(case.history_ids), 1, f"{case.name}: one stage entry")
+                steps = case.execution_ids
+                self.assertEqual(len(steps), len(set(steps.mapped(lambda e: (e.stage_history_id, e.step_id)))))
+                self.assertTrue(steps, f"{case.name}: its stage's steps ran")
+                emails = env["mail.message"].search([("model", "=", "collection.case"), ("res_id", "=", case.id),
+                                                     ("message_type", "=", "comment")])
+                self.assertLessEqual(len(emails), 1, f"{case.name}: one reminder, not two")
+                self.assertLessEqual(len(case.legal_record_ids), 1)
+                activities = env["mail.activity"].search([("res_model", "=", "collection.case"),
+                                                          ("res_id", "=", case.id)])
+                self.assertEqual(len(activities), len(set(activities.mapped("summary"))), "no task twice")
+            self.assertEqual(len(cases.legal_record_ids), self.DEBTORS // 3, "the judicial debtors' hand-over, once")
