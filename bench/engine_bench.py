@@ -52,6 +52,7 @@ def main():
     parser.add_argument("--addons-path")
     parser.add_argument("--catch-up", choices=("fire", "review"), default="fire",
                         help="first-run policy on old debts (fire: every stage acts, comparable to earlier figures)")
+    parser.add_argument("--first-only", action="store_true", help="time the first run only (profiling)")
     args = parser.parse_args()
     config.parse_config(["-d", args.db] + ([f"--addons-path={args.addons_path}"] if args.addons_path else []))
     registry = Registry(args.db)
@@ -68,6 +69,8 @@ def main():
         open_lines = cr.fetchone()[0]
     print(f"database {args.db}: {open_lines} open receivable lines")
     first = run_once(registry, "first run (catch-up)")
+    if args.first_only:
+        return
     run_once(registry, "steady run (nothing changed)")
     with freeze_time(datetime.date.today() + datetime.timedelta(days=1), tick=True):
         run_once(registry, "next morning (one day later, nothing paid)", count_writes=True)

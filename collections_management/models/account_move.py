@@ -55,15 +55,39 @@ class AccountMove(models.Model):
     @api.depends_context("collection_today")
     def _compute_collection_due_date(self):
         today = self.env["collection.case"]._collection_today()
+        # saved invoices: their installments in one query (reminders list hundreds of invoices at once)
+        stored = [move.id for move in self if isinstance(move.id, int)]
+        terms_of = {}
+        if stored:
+            self.env["account.move.line"].flush_model(
+                ["move_id", "display_type", "date_maturity", "amount_residual_currency", "currency_id"])
+            self.env.cr.execute(SQL(
+                """
+                SELECT l.move_id, COUNT(*),
+                       MIN(l.date_maturity) FILTER (WHERE ROUND(l.amount_residual_currency, cur.decimal_places) != 0),
+                       MIN(l.date_maturity),
+                       BOOL_OR(ROUND(l.amount_residual_currency, cur.decimal_places) != 0)
+                  FROM account_move_line l
+                  JOIN res_currency cur ON cur.id = l.currency_id
+                 WHERE l.move_id = ANY(%s) AND l.display_type = 'payment_term'
+                 GROUP BY l.move_id
+                """, stored))
+            terms_of = {row[0]: row[1:] for row in self.env.cr.fetchall()}
         for move in self:
-            terms = move.line_ids.filtered(lambda line: line.display_type == "payment_term")
-            open_terms = terms.filtered(lambda line: not line.currency_id.is_zero(line.amount_residual_currency))
-            dates = [line.date_maturity for line in (open_terms or terms) if line.date_maturity]
-            move.collection_due_date = min(dates) if dates else move.invoice_date_due
-            move.collection_installment_count = len(terms)
+            if isinstance(move.id, int):
+                count, open_date, any_date, has_open = terms_of.get(move.id, (0, None, None, False))
+            else:
+                terms = move.line_ids.filtered(lambda line: line.display_type == "payment_term")
+                open_terms = terms.filtered(lambda line: not line.currency_id.is_zero(line.amount_residual_currency))
+                dates = [line.date_maturity for line in open_terms if line.date_maturity]
+                count, open_date, has_open = len(terms), min(dates) if dates else None, bool(open_terms)
+                any_dates = [line.date_maturity for line in terms if line.date_maturity]
+                any_date = min(any_dates) if any_dates else None
+            move.collection_due_date = (open_date if has_open else any_date) or move.invoice_date_due
+            move.collection_installment_count = count
             # negative before the due date (as the stages count), computed from the date: nothing stored per day
             move.collection_days_overdue = (today - move.collection_due_date).days \
-                if open_terms and move.collection_due_date else 0
+                if has_open and move.collection_due_date else 0
 
     def _compute_collection_active_plan_id(self):
         plan_of = self._collection_active_plans()

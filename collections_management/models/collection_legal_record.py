@@ -49,6 +49,7 @@ class CollectionLegalRecord(models.Model):
             return self.browse()
         self.env.flush_all()
         now = fields.Datetime.now()
+        label = self.env._("Legal %(case)s")  # translated once, filled per record
         self.env.cr.execute(SQL(
             """
             INSERT INTO collection_legal_record (name, case_id, partner_id, company_id, stage_history_id,
@@ -62,7 +63,7 @@ class CollectionLegalRecord(models.Model):
             """,
             uid=self.env.uid, now=now,
             values=SQL(", ").join(
-                SQL("(%s, %s, %s)", entry.id, entry.case_id.id, self.env._("Legal %(case)s", case=entry.case_id.name))
+                SQL("(%s, %s, %s)", entry.id, entry.case_id.id, label % {"case": entry.case_id.name})
                 for entry in entries),
         ))
         records = self.browse([row[0] for row in self.env.cr.fetchall()])

@@ -6,6 +6,7 @@ from lxml import html
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -153,9 +154,13 @@ class CollectionStepExecution(models.Model):
                 for mail, values in zip(mails, mails._get_notification_values(), strict=True)
                 for partner in mail.recipient_ids
             ])
-            for execution, mail in zip(group, mails, strict=True):
-                results[execution.id] = None
-                execution.mail_message_id = mail.mail_message_id
+            self.env.cr.execute(SQL(
+                "UPDATE collection_step_execution e SET mail_message_id = v.mid FROM (VALUES %s) AS v(id, mid)"
+                " WHERE e.id = v.id",
+                SQL(", ").join(SQL("(%s, %s)", execution.id, mail.mail_message_id.id)
+                               for execution, mail in zip(group, mails, strict=True))))
+            group.invalidate_recordset(["mail_message_id"])
+            results.update(dict.fromkeys(group.ids))
         if ready:
             self.env.ref("mail.ir_cron_mail_scheduler_action")._trigger()
         return results
@@ -261,8 +266,11 @@ class CollectionStepExecution(models.Model):
     def _collection_execute_legal(self, executions):
         """Hand the case to legal: a legal record for the stage entry (at most once) and a task."""
         self.env["collection.legal.record"]._open_for_entries(executions.stage_history_id)
-        by_entry = {r.stage_history_id.id: r for r in self.env["collection.legal.record"].search(
-            [("stage_history_id", "in", executions.stage_history_id.ids)])}
-        for execution in executions:
-            execution.legal_record_id = by_entry.get(execution.stage_history_id.id)
+        self.env.cr.execute(SQL(
+            """
+            UPDATE collection_step_execution e SET legal_record_id = r.id
+              FROM collection_legal_record r
+             WHERE r.stage_history_id = e.stage_history_id AND e.id = ANY(%s)
+            """, executions.ids))
+        executions.invalidate_recordset(["legal_record_id"])
         return dict.fromkeys(executions.ids)
