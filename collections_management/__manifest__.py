@@ -27,6 +27,7 @@
         "views/collection_payment_plan_views.xml",
         "views/collection_stage_views.xml",
         "views/collection_case_views.xml",
+        "views/collection_case_move_views.xml",
         "views/account_move_views.xml",
         "views/res_partner_views.xml",
         "views/collections_management_menus.xml",

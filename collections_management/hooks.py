@@ -11,8 +11,6 @@ def pre_init_hook(env):
         SQL(
             """
             ALTER TABLE account_move
-                ADD COLUMN IF NOT EXISTS collection_stage_id INT4,
-                ADD COLUMN IF NOT EXISTS collection_case_id INT4,
                 ADD COLUMN IF NOT EXISTS collection_excluded BOOLEAN,
                 ADD COLUMN IF NOT EXISTS collection_disputed BOOLEAN,
                 ADD COLUMN IF NOT EXISTS collection_charge_type VARCHAR,

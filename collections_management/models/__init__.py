@@ -2,6 +2,7 @@ from . import collection_guard_mixin
 from . import collection_stage
 from . import collection_case
 from . import collection_case_stage_history
+from . import collection_case_move
 from . import collection_promise
 from . import collection_dispute
 from . import collection_legal_record

@@ -8,15 +8,15 @@ class AccountMove(models.Model):
 
     # Written by the daily engine from the open receivable lines (installment
     # aware: the worst open line decides). Pre-created in pre_init_hook.
+    # the engine's per-invoice rows (see collection.case.move): not columns of account_move
+    collection_link_ids = fields.One2many("collection.case.move", "move_id", "Collections", readonly=True)
     collection_stage_id = fields.Many2one(
-        "collection.stage", "Collection stage", index="btree_not_null", readonly=True, copy=False
-    )
+        "collection.stage", "Collection stage", related="collection_link_ids.stage_id",
+        help="Stage of the oldest open installment, as the daily run placed it.")
     collection_days_overdue = fields.Integer(
         "Days overdue", compute="_compute_collection_due_date",
         help="Days since the due date of the oldest open installment (0 when none is overdue).")
-    collection_case_id = fields.Many2one(
-        "collection.case", "Collection case", index="btree_not_null", readonly=True, copy=False
-    )
+    collection_case_id = fields.Many2one("collection.case", "Collection case", related="collection_link_ids.case_id")
     collection_excluded = fields.Boolean(
         "Excluded from collections", copy=False, tracking=True,
         help="The engine tracks this invoice in totals but runs no step for it.",

@@ -51,7 +51,9 @@ class CollectionCase(models.Model):
     )
     stage_date = fields.Date("In stage since", readonly=True)
     history_ids = fields.One2many("collection.case.stage.history", "case_id", "Stage history")
-    move_ids = fields.One2many("account.move", "collection_case_id", "Invoices")
+    move_link_ids = fields.One2many("collection.case.move", "case_id", "Invoice rows")
+    move_ids = fields.Many2many("account.move", string="Invoices", compute="_compute_move_ids",
+                                search="_search_move_ids")
     invoice_count = fields.Integer("Open invoices", readonly=True)
     amount_due = fields.Monetary("Total due", readonly=True, help="Open receivable balance, in company currency.")
     amount_overdue = fields.Monetary("Overdue", readonly=True, help="Open balance past its due date.")
@@ -100,6 +102,14 @@ class CollectionCase(models.Model):
         "(partner_id, company_id) WHERE state = 'open'",
         "A debtor has one open collection case per company.",
     )
+
+    @api.depends("move_link_ids.move_id")
+    def _compute_move_ids(self):
+        for case in self:
+            case.move_ids = case.move_link_ids.move_id
+
+    def _search_move_ids(self, operator, value):
+        return [("move_link_ids.move_id", operator, value)]
 
     @api.depends("oldest_due_date")
     @api.depends_context("collection_today")

@@ -514,33 +514,37 @@ class CollectionEngine(models.AbstractModel):
             summary.setdefault("case_ids", set()).update(cid for cid, _old, _new in stage_changes)
             self._apply_stage_effects(rows.filtered(lambda h: h.stage_to_id and not h.catch_up), today, summary)
 
-        # invoices: worst open line's stage and their case (days come from the dates, never stored)
+        # invoices: worst open line's stage and their case, in collection.case.move rows (days come from
+        # the dates, never stored); only the rows whose case or stage changed are written
         case_by_key = {key: cid for key, (cid, _stage) in existing.items() if key in wanted}
         move_values = []
         for key, d in wanted.items():
             for move_id in d["move_ids"]:
                 move = measures["moves"][move_id]
-                move_values.append(SQL("(%s, %s, %s)", move_id, move["stage"], case_by_key[key]))
+                move_values.append(SQL("(%s, %s, %s)", move_id, case_by_key[key], move["stage"]))
         if move_values:
             cr.execute(SQL(
                 """
-                UPDATE account_move m
-                   SET collection_stage_id = v.stage::int, collection_case_id = v.cid
-                  FROM (VALUES %s) AS v(id, stage, cid)
-                 WHERE m.id = v.id
-                   AND (m.collection_stage_id IS DISTINCT FROM v.stage::int
-                        OR m.collection_case_id IS DISTINCT FROM v.cid)
+                INSERT INTO collection_case_move AS l (move_id, case_id, stage_id)
+                VALUES %s
+                ON CONFLICT (move_id) DO UPDATE SET case_id = EXCLUDED.case_id, stage_id = EXCLUDED.stage_id
+                 WHERE l.case_id IS DISTINCT FROM EXCLUDED.case_id OR l.stage_id IS DISTINCT FROM EXCLUDED.stage_id
                 """, SQL(", ").join(move_values)))
             summary["invoices_updated"] += cr.rowcount
+        # invoices of these debtors no longer open: they leave their stage, the case link stays as history
         open_moves = [mid for d in wanted.values() for mid in d["move_ids"]]
         cr.execute(SQL(
             """
-            UPDATE account_move
-               SET collection_stage_id = NULL
-             WHERE commercial_partner_id = ANY(%s) AND collection_stage_id IS NOT NULL
-               AND NOT (id = ANY(%s)) %s
-            """, list(partner_ids), open_moves, company_filter))
+            UPDATE collection_case_move l SET stage_id = NULL
+              FROM collection_case c
+             WHERE c.id = l.case_id AND c.partner_id = ANY(%s) AND l.stage_id IS NOT NULL
+               AND NOT (l.move_id = ANY(%s)) %s
+            """, list(partner_ids), open_moves,
+            SQL("AND c.company_id = ANY(%s)", list(company_ids)) if company_ids else SQL()))
         summary["invoices_updated"] += cr.rowcount
+        self.env["collection.case.move"].invalidate_model()
+        self.env["account.move"].invalidate_model(["collection_link_ids", "collection_stage_id", "collection_case_id"])
+        self.env["collection.case"].invalidate_model(["move_link_ids", "move_ids"])
         return list(case_by_key.values())
 
     def _apply_stage_effects(self, entries, today, summary):

@@ -99,13 +99,13 @@ class CollectionSegment(models.Model):
         if self.product_category_ids and ids:
             self.env.cr.execute(
                 """
-                SELECT DISTINCT m.collection_case_id
-                  FROM account_move m
-                  JOIN account_move_line l ON l.move_id = m.id AND l.display_type = 'product'
+                SELECT DISTINCT cm.case_id
+                  FROM collection_case_move cm
+                  JOIN account_move_line l ON l.move_id = cm.move_id AND l.display_type = 'product'
                   JOIN product_product pp ON pp.id = l.product_id
                   JOIN product_template pt ON pt.id = pp.product_tmpl_id
                   JOIN product_category pc ON pc.id = pt.categ_id
-                 WHERE m.collection_case_id = ANY(%s) AND m.collection_stage_id IS NOT NULL
+                 WHERE cm.case_id = ANY(%s) AND cm.stage_id IS NOT NULL
                    AND pc.parent_path ~ ANY(%s)
                 """,
                 [list(ids), [f"(^|/){cid}/" for cid in self.product_category_ids.ids]],

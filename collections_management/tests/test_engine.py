@@ -128,8 +128,9 @@ class TestEngine(CollectionsCommon):
         self.env.flush_all()
         self.env.cr.execute("SELECT max(write_date) FROM collection_case")
         before = self.env.cr.fetchone()[0]
-        self.env.cr.execute("SELECT max(write_date) FROM account_move WHERE collection_stage_id IS NOT NULL")
-        moves_before = self.env.cr.fetchone()[0]
+        # a row moves (new ctid) with every write of it
+        self.env.cr.execute("SELECT move_id, ctid::text FROM collection_case_move")
+        moves_before = dict(self.env.cr.fetchall())
         summary = self._run()
         self.assertEqual(summary["stage_changes"], 0)
         self.assertEqual(summary["invoices_updated"], 0)
@@ -138,8 +139,8 @@ class TestEngine(CollectionsCommon):
         self.env.flush_all()
         self.env.cr.execute("SELECT max(write_date) FROM collection_case")
         self.assertEqual(self.env.cr.fetchone()[0], before, "a run where nothing changed writes no case")
-        self.env.cr.execute("SELECT max(write_date) FROM account_move WHERE collection_stage_id IS NOT NULL")
-        self.assertEqual(self.env.cr.fetchone()[0], moves_before)
+        self.env.cr.execute("SELECT move_id, ctid::text FROM collection_case_move")
+        self.assertEqual(dict(self.env.cr.fetchall()), moves_before, "nor any invoice row")
         self.assertTrue(case.execution_ids)
 
     def test_a_day_passing_writes_no_case_or_invoice_whose_stage_did_not_change(self):
@@ -155,6 +156,9 @@ class TestEngine(CollectionsCommon):
         self.env.cr.execute("UPDATE collection_case SET write_date = write_date - interval '1 day'")
         self.env.cr.execute("UPDATE account_move SET write_date = write_date - interval '1 day' WHERE id IN %s",
                             [(moving.id, steady.id)])
+        self.env.cr.execute("SELECT move_id, ctid::text FROM collection_case_move WHERE move_id IN %s",
+                            [(moving.id, steady.id)])
+        rows_before = dict(self.env.cr.fetchall())
         summary = self._run(today=self.TODAY + timedelta(days=1))
         self.env.flush_all()
         self.env.cr.execute("SELECT id, write_date FROM collection_case")
@@ -168,7 +172,12 @@ class TestEngine(CollectionsCommon):
         self.assertEqual(cases_after[case_b.id], cases_before[case_b.id] - timedelta(days=1),
                          "the other case: a day passed, nothing written")
         self.assertEqual(moves_after, {mid: date - timedelta(days=1) for mid, date in moves_before.items()},
-                         "the engine's invoice columns are written in SQL: no ORM write on invoices")
+                         "the invoices themselves are never written by the run")
+        self.env.cr.execute("SELECT move_id, ctid::text FROM collection_case_move WHERE move_id IN %s",
+                            [(moving.id, steady.id)])
+        rows_after = dict(self.env.cr.fetchall())
+        self.assertNotEqual(rows_after[moving.id], rows_before[moving.id], "crossed a boundary: its row written")
+        self.assertEqual(rows_after[steady.id], rows_before[steady.id], "a day passed, its row untouched")
         self.assertEqual(moving.collection_stage_id, self.stage_by_code["extrajudicial"])
         self.assertEqual(steady.collection_stage_id, self.stage_by_code["administrative"])
         self.assertEqual(summary["invoices_updated"], 1, "only the invoice that crossed a boundary")
