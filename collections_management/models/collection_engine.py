@@ -434,7 +434,7 @@ class CollectionEngine(models.AbstractModel):
                 for case in self.env["collection.case"].browse(opened.values()):
                     summary["details"].append(("open", case.partner_id.display_name, case.name))
 
-        # update amounts, dates and stage where they differ
+        # what changed: amounts, dates and stage of the open cases; cases with nothing left close
         values, stage_changes = [], []
         for key, d in wanted.items():
             case_id, old_stage = existing[key]
@@ -442,53 +442,17 @@ class CollectionEngine(models.AbstractModel):
                 # everything actionable is under the payment plan: the case keeps its stage, steps pause
                 measures["plan_only"].add(case_id)
                 d["stage"] = old_stage
-            values.append(SQL("(%s, %s, %s, %s, %s::date, %s, %s, %s)",
-                              case_id, d["amount_due"], d["amount_credit"], d["amount_overdue"],
-                              d["oldest_due_date"], len(d["move_ids"]), d["stage"], not d["stage"]))
             if old_stage != d["stage"]:
                 stage_changes.append((case_id, old_stage, d["stage"]))
-        if values:
-            cr.execute(SQL(
-                """
-                UPDATE collection_case c
-                   SET amount_due = v.due, amount_credit = v.credit, amount_overdue = v.overdue,
-                       oldest_due_date = v.oldest, invoice_count = v.cnt,
-                       stage_id = v.stage::int, excluded = v.excluded,
-                       write_date = now() AT TIME ZONE 'UTC', write_uid = %(uid)s
-                  FROM (VALUES %(values)s) AS v(id, due, credit, overdue, oldest, cnt, stage, excluded)
-                 WHERE c.id = v.id
-                   AND (c.amount_due IS DISTINCT FROM v.due::numeric OR c.amount_credit IS DISTINCT FROM v.credit::numeric
-                        OR c.amount_overdue IS DISTINCT FROM v.overdue::numeric
-                        OR c.oldest_due_date IS DISTINCT FROM v.oldest
-                        OR c.invoice_count IS DISTINCT FROM v.cnt OR c.stage_id IS DISTINCT FROM v.stage::int
-                        OR c.excluded IS DISTINCT FROM v.excluded)
-                """,
-                uid=self.env.uid, values=SQL(", ").join(values),
-            ))
-
-            self.env["collection.case"].invalidate_model()
-
-        # close cases with nothing left in collections
         to_close = [(cid, stage) for key, (cid, stage) in existing.items() if key not in wanted]
         measures["closed"] = [cid for cid, _stage in to_close]
-        if to_close:
-            cr.execute(SQL(
-                """
-                UPDATE collection_case
-                   SET state = 'closed', closed_date = %s, amount_overdue = 0, oldest_due_date = NULL, excluded = FALSE,
-                       invoice_count = 0, stage_id = NULL, write_date = now() AT TIME ZONE 'UTC'
-                 WHERE id = ANY(%s)
-                """, today, [cid for cid, _stage in to_close]))
-            self.env["collection.case"].invalidate_model()
-            stage_changes += [(cid, stage, None) for cid, stage in to_close]
-            summary["cases_closed"] += len(to_close)
-            closed_cases = self.env["collection.case"].browse([cid for cid, _s in to_close])
-            summary["details"] += [("close", case.partner_id.display_name, case.name) for case in closed_cases]
-            summary.setdefault("case_ids", set()).update(closed_cases.ids)
+        stage_changes += [(cid, stage, None) for cid, stage in to_close]
 
-        # stage history: one row per real change; it is the stage entry steps are keyed on
+        # stage history first: one row per real change, the stage entry steps are keyed on; the cases are
+        # then written once, with their new entry
+        History = self.env["collection.case.stage.history"]
+        rows, entry_of = History, {}
         if stage_changes:
-            History = self.env["collection.case.stage.history"]
             reason_open = self.env._("Daily run: oldest actionable line reached this stage")
             reason_close = self.env._("Daily run: nothing left overdue")
             reviewing = {company for company in {key[1] for key in existing} if self._catching_up(company)}
@@ -499,18 +463,58 @@ class CollectionEngine(models.AbstractModel):
                 "catch_up": bool(new) and company_of.get(cid) in reviewing,
                 "reason": (reason_placed if company_of.get(cid) in reviewing else reason_open) if new else reason_close,
             } for cid, old, new in stage_changes])
+            cr.execute(SQL("SELECT case_id, id FROM collection_case_stage_history WHERE id = ANY(%s)", rows.ids))
+            entry_of = dict(cr.fetchall())
+
+        for key, d in wanted.items():
+            case_id = existing[key][0]
+            values.append(SQL("(%s, %s, %s, %s, %s::date, %s, %s, %s, %s)",
+                              case_id, d["amount_due"], d["amount_credit"], d["amount_overdue"],
+                              d["oldest_due_date"], len(d["move_ids"]), d["stage"], not d["stage"],
+                              entry_of.get(case_id)))
+        if values:
             cr.execute(SQL(
                 """
-                UPDATE collection_case c SET stage_history_id = h.id, stage_date = %s
-                  FROM collection_case_stage_history h WHERE h.id = ANY(%s) AND c.id = h.case_id
-                """, today, rows.ids))
-            self.env["collection.case"].invalidate_model(["stage_history_id", "stage_date"])
+                UPDATE collection_case c
+                   SET amount_due = v.due, amount_credit = v.credit, amount_overdue = v.overdue,
+                       oldest_due_date = v.oldest, invoice_count = v.cnt,
+                       stage_id = v.stage::int, excluded = v.excluded,
+                       stage_history_id = COALESCE(v.hid::int, c.stage_history_id),
+                       stage_date = CASE WHEN v.hid IS NULL THEN c.stage_date ELSE %(today)s END,
+                       write_date = now() AT TIME ZONE 'UTC', write_uid = %(uid)s
+                  FROM (VALUES %(values)s) AS v(id, due, credit, overdue, oldest, cnt, stage, excluded, hid)
+                 WHERE c.id = v.id
+                   AND (c.amount_due IS DISTINCT FROM v.due::numeric OR c.amount_credit IS DISTINCT FROM v.credit::numeric
+                        OR c.amount_overdue IS DISTINCT FROM v.overdue::numeric
+                        OR c.oldest_due_date IS DISTINCT FROM v.oldest
+                        OR c.invoice_count IS DISTINCT FROM v.cnt OR c.stage_id IS DISTINCT FROM v.stage::int
+                        OR c.excluded IS DISTINCT FROM v.excluded OR v.hid IS NOT NULL)
+                """,
+                uid=self.env.uid, today=today, values=SQL(", ").join(values),
+            ))
+        if to_close:
+            cr.execute(SQL(
+                """
+                UPDATE collection_case c
+                   SET state = 'closed', closed_date = %(today)s, amount_overdue = 0, oldest_due_date = NULL,
+                       excluded = FALSE, invoice_count = 0, stage_id = NULL, stage_history_id = v.hid,
+                       stage_date = %(today)s, write_date = now() AT TIME ZONE 'UTC'
+                  FROM (VALUES %(values)s) AS v(id, hid)
+                 WHERE c.id = v.id
+                """, today=today,
+                values=SQL(", ").join(SQL("(%s, %s)", cid, entry_of[cid]) for cid, _stage in to_close)))
+            summary["cases_closed"] += len(to_close)
+            closed_cases = self.env["collection.case"].browse([cid for cid, _s in to_close])
+            summary["details"] += [("close", case.partner_id.display_name, case.name) for case in closed_cases]
+            summary.setdefault("case_ids", set()).update(closed_cases.ids)
+        self.env["collection.case"].invalidate_model()
+
+        if rows:
             summary["stage_changes"] += len(rows)
             if summary["details"].limit:
-                Stage = self.env["collection.stage"]
-                for row, (_cid, old, new) in zip(rows, stage_changes, strict=True):
+                for row in rows:
                     summary["details"].append(("stage", row.case_id.partner_id.display_name, self.env._(
-                        "%(from)s → %(to)s", **{"from": Stage.browse(old).name or "-", "to": Stage.browse(new).name or "-"})))
+                        "%(from)s → %(to)s", **{"from": row.stage_from_id.name or "-", "to": row.stage_to_id.name or "-"})))
             summary.setdefault("case_ids", set()).update(cid for cid, _old, _new in stage_changes)
             self._apply_stage_effects(rows.filtered(lambda h: h.stage_to_id and not h.catch_up), today, summary)
 

@@ -89,7 +89,23 @@ class CollectionStepExecution(models.Model):
                     results = dict.fromkeys(batch.ids, str(exc))
             done = batch.filtered(lambda e, results=results: not results.get(e.id))
             failed = batch - done
-            done.write({"state": "done", "date_done": fields.Datetime.now(), "error": False})
+            if done:
+                # one statement for the batch (thousands of hand-overs on a first run); a legal step is linked
+                # to the legal record of its stage entry
+                self.env.flush_all()
+                self.env.cr.execute(SQL(
+                    """
+                    UPDATE collection_step_execution e
+                       SET state = 'done', date_done = %(now)s, error = NULL, write_date = %(now)s,
+                           write_uid = %(uid)s,
+                           legal_record_id = CASE WHEN e.channel = 'legal'
+                               THEN (SELECT r.id FROM collection_legal_record r
+                                      WHERE r.stage_history_id = e.stage_history_id)
+                               ELSE e.legal_record_id END
+                     WHERE e.id = ANY(%(ids)s)
+                    """, now=fields.Datetime.now(), uid=self.env.uid, ids=done.ids))
+                done.invalidate_recordset(["state", "date_done", "error", "legal_record_id", "write_date",
+                                           "write_uid"])
             for execution in failed:
                 execution.write({
                     "state": "failed",
@@ -266,11 +282,4 @@ class CollectionStepExecution(models.Model):
     def _collection_execute_legal(self, executions):
         """Hand the case to legal: a legal record for the stage entry (at most once) and a task."""
         self.env["collection.legal.record"]._open_for_entries(executions.stage_history_id)
-        self.env.cr.execute(SQL(
-            """
-            UPDATE collection_step_execution e SET legal_record_id = r.id
-              FROM collection_legal_record r
-             WHERE r.stage_history_id = e.stage_history_id AND e.id = ANY(%s)
-            """, executions.ids))
-        executions.invalidate_recordset(["legal_record_id"])
-        return dict.fromkeys(executions.ids)
+        return dict.fromkeys(executions.ids)  # linked to its record when marked done (see _execute)
