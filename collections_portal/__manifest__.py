@@ -10,6 +10,8 @@
     "data": [
         "security/collections_portal_security.xml",
         "security/ir.model.access.csv",
+        "views/collections_portal_templates.xml",
+        "views/collection_case_views.xml",
     ],
     "installable": True,
 }

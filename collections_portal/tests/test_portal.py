@@ -1,0 +1,211 @@
+from datetime import timedelta
+
+from lxml import html
+
+from odoo import Command, fields
+from odoo.exceptions import AccessError
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from odoo.addons.collections_management.tests.common import CollectionsCommon
+
+
+@tagged("post_install", "-at_install")
+class TestPortalStatement(CollectionsCommon, HttpCase):
+    """The debtor's statement and what they can do on it, through real HTTP requests."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.today = fields.Date.today()
+        # a hand-made book (company currency): 100 due 10 days ago, 200 45 days ago, 300 120 days ago,
+        # 50 due in 5 days, and a credit note of 30 not applied yet
+        cls.inv_10 = cls._portal_invoice(cls.partner_a, 10, 100)
+        cls.inv_45 = cls._portal_invoice(cls.partner_a, 45, 200)
+        cls.inv_120 = cls._portal_invoice(cls.partner_a, 120, 300)
+        cls.inv_soon = cls._portal_invoice(cls.partner_a, -5, 50)
+        refund = cls.env["account.move"].create({
+            "move_type": "out_refund", "partner_id": cls.partner_a.id, "invoice_date": cls.today,
+            "invoice_line_ids": [Command.create({"product_id": cls.product_a.id, "price_unit": 30, "tax_ids": []})],
+        })
+        refund.action_post()
+        cls.inv_other = cls._portal_invoice(cls.partner_b, 20, 999)
+        cls.env["collection.engine"]._run(today=cls.today)
+        Case = cls.env["collection.case"]
+        cls.case = Case.search([("partner_id", "=", cls.partner_a.id), ("state", "=", "open")])
+        cls.other_case = Case.search([("partner_id", "=", cls.partner_b.id), ("state", "=", "open")])
+        cls.case.user_id = cls.collector
+        cls.token = cls.case._portal_ensure_token()
+        cls.portal_a = new_test_user(cls.env, login="portal_a", password="portal_a_pwd", groups="base.group_portal",
+                                     partner_id=cls.partner_a.id, company_id=cls.company.id,
+                                     company_ids=[cls.company.id])
+        cls.portal_b = new_test_user(cls.env, login="portal_b", password="portal_b_pwd", groups="base.group_portal",
+                                     partner_id=cls.partner_b.id, company_id=cls.company.id,
+                                     company_ids=[cls.company.id])
+
+    @classmethod
+    def _portal_invoice(cls, partner, days_overdue, amount):
+        due = fields.Date.today() - timedelta(days=days_overdue)
+        move = cls.env["account.move"].create({
+            "move_type": "out_invoice", "partner_id": partner.id, "invoice_date": min(due, fields.Date.today()),
+            "invoice_date_due": due,
+            "invoice_line_ids": [Command.create({"product_id": cls.product_a.id, "price_unit": amount, "tax_ids": []})],
+        })
+        move.invoice_payment_term_id = False
+        move.invoice_date_due = due
+        move.action_post()
+        return move
+
+    def _url(self, case=None, token=None, suffix=""):
+        case = case or self.case
+        url = f"/my/collections/{case.id}{suffix}"
+        return url + (f"?access_token={token}" if token else "")
+
+    def _get(self, url, **kwargs):
+        return self.url_open(url, allow_redirects=False, **kwargs)
+
+    def _post(self, url, data):
+        self.url_open("/web/login")  # a session, for its CSRF token
+        data = dict(data, csrf_token=self._csrf())
+        return self.url_open(url, data=data, allow_redirects=False)
+
+    def _csrf(self):
+        page = self.url_open(self._url(token=self.token))
+        return html.fromstring(page.content).xpath("//input[@name='csrf_token']/@value")[0]
+
+    @staticmethod
+    def _text(response, css_class):
+        nodes = html.fromstring(response.content).xpath(f"//*[contains(@class, '{css_class}')]")
+        return " ".join(node.text_content().strip() for node in nodes)
+
+    # ------------------------------------------------------------------ statement
+    def test_statement_totals_are_the_ledger_open_amounts(self):
+        statement = self.case._collection_statement()
+        self.assertEqual(statement["amount_due"], 650.0)        # 100 + 200 + 300 + 50
+        self.assertEqual(statement["amount_overdue"], 600.0)    # 100 + 200 + 300
+        self.assertEqual(statement["amount_not_due"], 50.0)
+        self.assertEqual(statement["amount_credit"], 30.0)      # the open credit note
+        self.assertEqual(statement["invoice_count"], 4)
+        self.assertEqual([(b["label"], b["amount"]) for b in statement["buckets"]], [
+            ("Overdue 1-30 days", 100.0), ("Overdue 31-90 days", 200.0), ("Overdue more than 90 days", 300.0)])
+        self.assertEqual([inv["name"] for inv in statement["invoices"]],
+                         [self.inv_120.name, self.inv_45.name, self.inv_10.name, self.inv_soon.name], "worst first")
+        response = self._get(self._url(token=self.token))
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("650.00", self._text(response, "o_collections_total_due"))
+        self.assertIn("600.00", self._text(response, "o_collections_total_overdue"))
+        self.assertIn("30.00", self._text(response, "o_collections_total_credit"))
+        self.assertNotIn(self.inv_other.name, response.text, "another customer's invoice never shows")
+        self.assertNotIn("priority", response.text.lower(), "no score or internal field on the page")
+
+    def test_statement_query_count_does_not_grow_with_invoices(self):
+        def count():
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            self.case._collection_statement()
+            return self.env.cr.sql_log_count - before
+        count()  # warm the registry caches (rules, users)
+        few = count()
+        for index in range(60):
+            self._portal_invoice(self.partner_a, 5 + index, 10)
+        self.assertEqual(count(), few)
+        self.assertEqual(len(self.case._collection_statement()["invoices"]), 50, "paged by 50")
+
+    # ------------------------------------------------------------------ access
+    def test_access_by_link_login_and_ownership(self):
+        self.assertEqual(self._get(self._url(token=self.token)).status_code, 200, "the link works without login")
+        wrong = self._get(self._url(token="0" * 36))
+        self.assertEqual(wrong.status_code, 403)
+        self.assertIn("expired", wrong.text)
+        self.assertNotIn(self.inv_10.name, wrong.text)
+        # the same token on another customer's case: refused
+        self.assertEqual(self._get(self._url(self.other_case, token=self.token)).status_code, 403)
+        anonymous = self._get(self._url())
+        self.assertEqual(anonymous.status_code, 303, "no token, not logged in: to the login page")
+        self.assertIn("/web/login", anonymous.headers["Location"])
+        self.authenticate("portal_a", "portal_a_pwd")
+        self.assertEqual(self._get(self._url()).status_code, 200, "the debtor's own portal user")
+        self.assertEqual(self._get(self._url(self.other_case)).status_code, 403, "not another debtor's")
+        self.assertEqual(self._get(self._url(case=self.env["collection.case"].browse(999999))).status_code, 404)
+        self.authenticate("portal_b", "portal_b_pwd")
+        self.assertEqual(self._get(self._url()).status_code, 403)
+
+    def test_manager_renews_the_link_and_the_old_one_expires(self):
+        self.case.with_user(self.manager).action_collection_reset_portal_link()
+        self.assertNotEqual(self.case.access_token, self.token)
+        self.assertEqual(self._get(self._url(token=self.token)).status_code, 403, "the old link expired")
+        self.assertEqual(self._get(self._url(token=self.case.access_token)).status_code, 200)
+        with self.assertRaises(AccessError):
+            self.case.with_user(self.collector).action_collection_reset_portal_link()
+
+    def test_post_without_csrf_token_is_refused(self):
+        self.url_open("/web/login")
+        response = self.url_open(self._url(token=self.token, suffix="/promise"),
+                                 data={"date": str(self.today + timedelta(days=5)), "amount": "100",
+                                       "access_token": self.token}, allow_redirects=False)
+        self.assertEqual(response.status_code, 400)
+        self.assertFalse(self.env["collection.promise"].search([("case_id", "=", self.case.id)]))
+
+    # ------------------------------------------------------------------ promise
+    def test_promise_from_the_portal(self):
+        url = self._url(token=self.token, suffix="/promise")
+        past = self._post(url, {"date": str(self.today - timedelta(days=1)), "amount": "100"})
+        self.assertEqual(past.status_code, 400)
+        self.assertIn("cannot be dated in the past", past.text)
+        too_much = self._post(url, {"date": str(self.today + timedelta(days=5)), "amount": "5000"})
+        self.assertEqual(too_much.status_code, 400)
+        self.assertIn("more than", too_much.text)
+        garbage = self._post(url, {"date": "tomorrow", "amount": "lots"})
+        self.assertEqual(garbage.status_code, 400)
+        self.assertFalse(self.env["collection.promise"].search([("case_id", "=", self.case.id)]))
+        ok = self._post(url, {"date": str(self.today + timedelta(days=5)), "amount": "250"})
+        self.assertEqual(ok.status_code, 303)
+        promise = self.env["collection.promise"].search([("case_id", "=", self.case.id)])
+        self.assertEqual((promise.amount, promise.source, promise.state), (250.0, "portal", "open"))
+        task = self.case.activity_ids.filtered(lambda a: "Promise to pay from the portal" in (a.summary or ""))
+        self.assertEqual(task.user_id, self.collector, "the collector is told")
+        page = self._get(self._url(token=self.token) + "&message=promise")
+        self.assertIn("promise to pay is recorded", page.text)
+
+    # ------------------------------------------------------------------ dispute
+    def test_dispute_from_the_portal(self):
+        url = self._url(token=self.token, suffix="/dispute")
+        foreign = self._post(url, {"move_id": str(self.inv_other.id), "reason": "price", "description": "Wrong"})
+        self.assertEqual(foreign.status_code, 400, "another customer's invoice cannot be disputed here")
+        self.assertFalse(self.inv_other.collection_disputed)
+        no_text = self._post(url, {"move_id": str(self.inv_45.id), "reason": "price", "description": " "})
+        self.assertEqual(no_text.status_code, 400)
+        bad_reason = self._post(url, {"move_id": str(self.inv_45.id), "reason": "whatever", "description": "x"})
+        self.assertEqual(bad_reason.status_code, 400)
+        ok = self._post(url, {"move_id": str(self.inv_45.id), "reason": "price", "description": "Price is 150"})
+        self.assertEqual(ok.status_code, 303)
+        dispute = self.env["collection.dispute"].search([("move_id", "=", self.inv_45.id)])
+        self.assertEqual((dispute.source, dispute.state, dispute.reason), ("portal", "open", "price"))
+        self.assertTrue(self.inv_45.collection_disputed)
+        self.assertEqual(dispute.activity_ids.user_id, self.collector)
+        again = self._post(url, {"move_id": str(self.inv_45.id), "reason": "price", "description": "Again"})
+        self.assertEqual(again.status_code, 400)
+        self.assertIn("already under review", again.text)
+        self.assertEqual(self.env["collection.dispute"].search_count([("move_id", "=", self.inv_45.id)]), 1)
+
+    # ------------------------------------------------------------------ plan
+    def test_accept_a_proposed_plan(self):
+        plan = self.env["collection.payment.plan"].create({
+            "case_id": self.case.id, "move_ids": [Command.set((self.inv_10 | self.inv_45).ids)],
+            "installment_count": 3, "first_date": self.today + timedelta(days=7),
+        })
+        plan.action_propose()
+        url = self._url(token=self.token, suffix=f"/plan/{plan.id}/accept")
+        unticked = self._post(url, {"signer_name": "Ana Pérez"})
+        self.assertEqual(unticked.status_code, 400)
+        self.assertEqual(plan.state, "proposed")
+        ok = self._post(url, {"signer_name": "Ana Pérez", "accept": "1"})
+        self.assertEqual(ok.status_code, 303)
+        self.assertEqual(plan.state, "active")
+        self.assertEqual(plan.acceptance_channel, "portal")
+        self.assertTrue(plan.accepted_ip)
+        self.assertEqual(plan.accepted_by_partner_id, self.partner_a)
+        self.assertIn("Ana Pérez", "".join(plan.message_ids.mapped("body")))
+        other_plan_url = self._url(self.other_case, token=self.token, suffix=f"/plan/{plan.id}/accept")
+        self.assertEqual(self._post(other_plan_url, {"signer_name": "X", "accept": "1"}).status_code, 403)
+
