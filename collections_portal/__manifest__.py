@@ -13,5 +13,10 @@
         "views/collections_portal_templates.xml",
         "views/collection_case_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "collections_portal/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
 }

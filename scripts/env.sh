@@ -55,3 +55,5 @@ prepare_venv() {
 }
 
 ADDONS="collections_management,collections_whatsapp,collections_portal,collections_reports"
+# Odoo's demo payment provider: the statement's "pay online" in tests and in the demo (never a dependency)
+EXTRA_ADDONS="payment_demo"

@@ -26,7 +26,7 @@ else
   PYTHONPATH="$ODOO_PATH" "$PYTHON" "$ODOO_PATH/odoo-bin" --addons-path="$ADDONS_PATH" -d "$DB" \
     -i account --stop-after-init --log-level=warn
   PYTHONPATH="$ODOO_PATH" "$PYTHON" "$ODOO_PATH/odoo-bin" --addons-path="$ADDONS_PATH" -d "$DB" \
-    -i "$ADDONS" --stop-after-init --log-level=warn
+    -i "$ADDONS,$EXTRA_ADDONS" --stop-after-init --log-level=warn
 fi
 echo "== serving http://localhost:$PORT  (database $DB; logins: admin/admin, marta/marta manager, carla/carla and diego/diego collectors, lucia/lucia legal)"
 exec env PYTHONPATH="$ODOO_PATH" "$PYTHON" "$ODOO_PATH/odoo-bin" --addons-path="$ADDONS_PATH" -d "$DB" \

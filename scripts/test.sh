@@ -23,7 +23,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-args=(--addons-path="$ADDONS_PATH" -d "$DB" -i "$ADDONS" --test-enable
+args=(--addons-path="$ADDONS_PATH" -d "$DB" -i "$ADDONS,$EXTRA_ADDONS" --test-enable
       --http-port="$PORT" --log-level=info --without-demo=True
       --max-cron-threads=0)
 # Only our addons' tests: -i also installs (and would test) account, mail, web...

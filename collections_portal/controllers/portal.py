@@ -348,8 +348,11 @@ class CollectionsPortal(PaymentPortal):
         }
 
     @http.route(["/my/collections/<int:case_id>/transaction/<string:selection>"], type="jsonrpc", auth="public")
-    def portal_collection_transaction(self, case_id, selection, access_token=None, **kwargs):
-        """Create the transaction for the selection; the amount is the server's, whatever the browser sent."""
+    def portal_collection_transaction(self, case_id, selection, access_token=None, payment_reference=None, **kwargs):
+        """Create the transaction for the selection; the amount is the server's, whatever the browser sent.
+
+        ``payment_reference`` (sent by account_payment's form) is ignored: the reference is the server's too.
+        """
         try:
             case = self._collection_case(case_id, access_token)
         except _Denied:

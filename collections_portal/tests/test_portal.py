@@ -5,6 +5,7 @@ from lxml import html
 from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import JsonRpcException
 
 from odoo.addons.collections_management.tests.common import CollectionsCommon
 
@@ -38,6 +39,14 @@ class TestPortalStatement(CollectionsCommon, HttpCase):
         cls.portal_a = new_test_user(cls.env, login="portal_a", password="portal_a_pwd", groups="base.group_portal",
                                      partner_id=cls.partner_a.id, company_id=cls.company.id,
                                      company_ids=[cls.company.id])
+        # Odoo's demo provider for the test company (payment_demo is installed beside the suite in tests)
+        demo = cls.env.ref("payment.payment_provider_demo").sudo()
+        cls.provider = demo.copy({"company_id": cls.company.id, "name": "Demo (collections tests)"})
+        cls.provider.write({
+            "state": "test", "is_published": True,
+            "payment_method_ids": [Command.set(demo.payment_method_ids.ids)],
+            "journal_id": cls.company_data["default_journal_bank"].id,
+        })
         cls.portal_b = new_test_user(cls.env, login="portal_b", password="portal_b_pwd", groups="base.group_portal",
                                      partner_id=cls.partner_b.id, company_id=cls.company.id,
                                      company_ids=[cls.company.id])
@@ -155,6 +164,10 @@ class TestPortalStatement(CollectionsCommon, HttpCase):
         too_much = self._post(url, {"date": str(self.today + timedelta(days=5)), "amount": "5000"})
         self.assertEqual(too_much.status_code, 400)
         self.assertIn("more than", too_much.text)
+        self.company.collection_promise_horizon_days = 30
+        far = self._post(url, {"date": str(self.today + timedelta(days=45)), "amount": "100"})
+        self.assertEqual(far.status_code, 400)
+        self.assertIn("at most 30 days ahead", far.text)
         garbage = self._post(url, {"date": "tomorrow", "amount": "lots"})
         self.assertEqual(garbage.status_code, 400)
         self.assertFalse(self.env["collection.promise"].search([("case_id", "=", self.case.id)]))
@@ -209,3 +222,53 @@ class TestPortalStatement(CollectionsCommon, HttpCase):
         other_plan_url = self._url(self.other_case, token=self.token, suffix=f"/plan/{plan.id}/accept")
         self.assertEqual(self._post(other_plan_url, {"signer_name": "X", "accept": "1"}).status_code, 403)
 
+
+    # ------------------------------------------------------------------ pay online
+    def _transaction(self, selection, amount, token=None, case=None):
+        return self.make_jsonrpc_request(
+            f"/my/collections/{(case or self.case).id}/transaction/{selection}", {
+                "access_token": token or self.token, "provider_id": self.provider.id,
+                "payment_method_id": self.provider.payment_method_ids[:1].id, "token_id": None,
+                "amount": amount, "flow": "direct", "tokenization_requested": False,
+                "landing_route": "/my", "is_validation": False,
+            })
+
+    def test_pay_overdue_amount_is_computed_by_the_server(self):
+        page = self._get(self._url(token=self.token, suffix="/pay") + "&selection=overdue")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("600.00", page.text)
+        values = self._transaction("overdue", 1.0)  # the browser says 1.00
+        tx = self.env["payment.transaction"].sudo().search([("reference", "=", values["reference"])])
+        self.assertEqual(tx.amount, 600.0, "the amount is the overdue invoices', not the browser's")
+        self.assertEqual(tx.invoice_ids, self.inv_10 | self.inv_45 | self.inv_120)
+        self.assertEqual(tx.partner_id, self.partner_a)
+
+    def test_pay_a_selection_ignores_other_customers_invoices(self):
+        values = self._transaction(f"inv-{self.inv_10.id}-{self.inv_other.id}", 99999)
+        tx = self.env["payment.transaction"].sudo().search([("reference", "=", values["reference"])])
+        self.assertEqual(tx.invoice_ids, self.inv_10)
+        self.assertEqual(tx.amount, 100.0)
+        with self.assertRaises(JsonRpcException) as refused:
+            self._transaction(f"inv-{self.inv_other.id}", 999)
+        self.assertIn("ValidationError", str(refused.exception), "nothing of theirs to pay")
+        with self.assertRaises(JsonRpcException) as expired:
+            self._transaction("overdue", 600, token="0" * 36)
+        self.assertIn("ValidationError", str(expired.exception), "a wrong link pays nothing")
+        self.assertEqual(self.env["payment.transaction"].sudo().search_count(
+            [("partner_id", "=", self.partner_b.id)]), 0)
+
+    def test_tour_pay_everything_overdue_with_the_demo_provider(self):
+        self.start_tour(self._url(token=self.token), "collections_portal_pay_overdue_tour")
+        for invoice in self.inv_10 | self.inv_45 | self.inv_120:
+            self.assertIn(invoice.payment_state, ("paid", "in_payment"), invoice.name)
+        self.assertEqual(self.inv_soon.payment_state, "not_paid", "the invoice not yet due was not in the payment")
+        tx = self.env["payment.transaction"].sudo().search([("invoice_ids", "in", self.inv_10.ids)])
+        self.assertEqual((tx.state, tx.amount), ("done", 600.0))
+
+    def test_tour_promise_and_dispute(self):
+        self.company.collection_promise_horizon_days = 30
+        self.start_tour(self._url(token=self.token), "collections_portal_promise_dispute_tour")
+        promise = self.env["collection.promise"].search([("case_id", "=", self.case.id)])
+        self.assertEqual((promise.amount, promise.source), (150.0, "portal"))
+        dispute = self.env["collection.dispute"].search([("partner_id", "=", self.partner_a.id)])
+        self.assertEqual((dispute.reason, dispute.source), ("price", "portal"))

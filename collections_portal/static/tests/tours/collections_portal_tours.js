@@ -1,0 +1,96 @@
+import { registry } from "@web/core/registry";
+
+// A customer opens the link of a reminder (no account), pays everything overdue with the demo
+// provider, and lands back on the statement with a confirmation and nothing left overdue.
+registry.category("web_tour.tours").add("collections_portal_pay_overdue_tour", {
+    steps: () => [
+        {
+            content: "The statement shows the overdue invoices",
+            trigger: ".o_collections_invoice[data-invoice]",
+        },
+        {
+            content: "Pay everything overdue",
+            trigger: "a.o_collections_pay_overdue",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "Choose the demo payment method",
+            trigger: "input[name='o_payment_radio'][data-provider-code='demo']",
+            run: "click",
+        },
+        {
+            content: "Card number",
+            trigger: "input#customer_input",
+            run: "edit 4242424242424242",
+        },
+        {
+            content: "Pay",
+            trigger: "button[name='o_payment_submit_button']:enabled",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "Back on the statement: the payment is thanked",
+            trigger: ".o_collections_statement .alert-success:contains('Thank you for your payment')",
+            timeout: 20000,
+        },
+        {
+            content: "Nothing overdue any more",
+            trigger: ".o_collections_statement:not(:has(a.o_collections_pay_overdue))",
+        },
+    ],
+});
+
+// A customer promises a payment and disputes an invoice from the statement (plain HTML forms).
+registry.category("web_tour.tours").add("collections_portal_promise_dispute_tour", {
+    steps: () => [
+        {
+            content: "A date inside the horizon",
+            trigger: ".o_collections_promise_form input[name='date']",
+            run() {
+                const day = new Date(Date.now() + 5 * 86400000).toISOString().slice(0, 10);
+                this.anchor.value = day;
+            },
+        },
+        {
+            content: "Amount",
+            trigger: ".o_collections_promise_form input[name='amount']",
+            run: "edit 150",
+        },
+        {
+            content: "Record the promise",
+            trigger: ".o_collections_promise_form button[type='submit']",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "Promise recorded",
+            trigger: ".alert-success:contains('promise to pay is recorded')",
+        },
+        {
+            content: "Reason of the dispute",
+            trigger: ".o_collections_dispute_form select[name='reason']",
+            run: "select price",
+        },
+        {
+            content: "Explain",
+            trigger: ".o_collections_dispute_form textarea[name='description']",
+            run: "edit The agreed price was lower",
+        },
+        {
+            content: "Send the dispute",
+            trigger: ".o_collections_dispute_form button[type='submit']",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "Dispute recorded, the invoice shows under review",
+            trigger: ".alert-success:contains('Your dispute is recorded')",
+        },
+        {
+            content: "The disputed invoice is marked",
+            trigger: ".o_collections_invoice .badge:contains('Under review')",
+        },
+    ],
+});
