@@ -13,6 +13,7 @@
         "views/collections_portal_templates.xml",
         "views/collection_case_views.xml",
     ],
+    "demo": ["demo/collections_portal_demo.xml"],
     "assets": {
         "web.assets_tests": [
             "collections_portal/static/tests/tours/*.js",

@@ -11,7 +11,7 @@
     "data": [
         "security/ir.model.access.csv",
         "security/collections_whatsapp_security.xml",
-        "views/whatsapp_account_views.xml",
+        "views/collection_whatsapp_account_views.xml",
         "views/collections_whatsapp_menus.xml",
     ],
     "installable": True,

@@ -1,3 +1,4 @@
+import base64
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -265,6 +266,24 @@ class CollectionCase(models.Model):
                 "default_first_date": fields.Date.context_today(self) + timedelta(days=7),
             },
         }
+
+    # ------------------------------------------------------------------ statement link (collections_portal)
+    def _collection_portal_url(self):
+        """The link to the debtor's online statement that reminders carry; none without the portal addon."""
+        return False
+
+    def _collection_prepare_portal_links(self):
+        """Make sure every case of a batch has its statement link before reminders are rendered."""
+        return None
+
+    def _collection_portal_qr(self):
+        """The statement link as a QR code (PNG data URI) for printed letters, or False."""
+        self.ensure_one()
+        url = self._collection_portal_url()
+        if not url:
+            return False
+        png = self.env["ir.actions.report"].barcode("QR", url, width=160, height=160)
+        return "data:image/png;base64," + base64.b64encode(png).decode()
 
     def _collection_billing_contacts(self):
         """Billing contacts (children of type invoice) of the debtor, else the debtor itself."""

@@ -173,6 +173,8 @@ class CollectionDemo(models.AbstractModel):
             "interest_rate": 1.5,
         })
         proposed.action_propose()
+        Promise.create({"case_id": case_of("demo_partner_valle").id, "date": today + timedelta(days=4),
+                        "amount": 1000 * scale, "source": "portal"})
 
         env["collection.legal.record"].search([("company_id", "=", company.id)]).write(
             {"lawyer_id": ref("collections_management.demo_partner_law_firm").id})

@@ -191,6 +191,7 @@ class CollectionStepExecution(models.Model):
         absolute).
         """
         marker = Markup("<!--collection-body-%s-->") % uuid.uuid4().hex
+        self.env["collection.case"].browse(case_ids)._collection_prepare_portal_links()
         moves = self.env["collection.case"].browse(case_ids).move_ids
         skip_ids = frozenset(moves._collection_not_actionable().ids)
         result = {}
@@ -210,6 +211,7 @@ class CollectionStepExecution(models.Model):
 
     def _collection_execute_sms(self, executions):
         results = {}
+        executions.case_id._collection_prepare_portal_links()
         for execution in executions:
             case = execution.case_id
             recipients = case._collection_billing_contacts().filtered("phone")

@@ -2,6 +2,7 @@ import threading
 from datetime import timedelta
 
 from odoo import SUPERUSER_ID, Command, api, fields
+from odoo.orm.environments import Transaction
 from odoo.tests import TransactionCase, tagged
 
 from .common import CollectionsCommon
@@ -190,6 +191,9 @@ class TestTwoWorkers(TransactionCase):
         def worker():
             try:
                 with self.registry.cursor() as cr:
+                    # Odoo's test runner holds the registry lock while tests run: give the worker's cursor
+                    # its transaction directly instead of looking the registry up again
+                    cr.transaction = Transaction(self.registry)
                     env = api.Environment(cr, SUPERUSER_ID, {})
                     barrier.wait(timeout=30)
                     env["collection.engine"]._run(company_ids=[self.company_id])

@@ -262,6 +262,7 @@ class CollectionsPortal(PaymentPortal):
         installment, applied to its invoices oldest first; ``inv-<id>-<id>``: those
         open invoices of the debtor (other ids are ignored).
         """
+        selection, _sep, partial = selection.partition("~")
         today = fields.Date.context_today(case)
         Move = request.env["account.move"].sudo()
         base = [("commercial_partner_id", "=", case.partner_id.id), ("company_id", "=", case.company_id.id),
@@ -293,10 +294,23 @@ class CollectionsPortal(PaymentPortal):
             raise ValidationError(request.env._("The plan's installments are in another currency than its invoices: "
                                                 "please contact us to pay them."))
         reference = invoices[:1].name if len(invoices) == 1 else case.name
+        if partial and invoices:
+            # the customer pays less than the selection (a partial payment): never more
+            currency = currencies or case.company_id.currency_id
+            try:
+                chosen = currency.round(float(partial))
+            except ValueError:
+                raise ValidationError(request.env._("The amount to pay is not a number.")) from None
+            if currency.compare_amounts(chosen, 0) <= 0 or currency.compare_amounts(chosen, amount) > 0:
+                raise ValidationError(request.env._(
+                    "The amount to pay must be more than zero and at most %(amount)s.",
+                    amount=currency.round(amount)))
+            amount = chosen
         return invoices, (currencies or case.company_id.currency_id).round(amount), reference
 
     @http.route(["/my/collections/<int:case_id>/pay"], type="http", auth="public", methods=["GET"], website=True)
-    def portal_collection_pay(self, case_id, access_token=None, selection="overdue", invoice_ids=None, **kw):
+    def portal_collection_pay(self, case_id, access_token=None, selection="overdue", invoice_ids=None, partial=None,
+                              **kw):
         try:
             case = self._collection_case(case_id, access_token)
         except _Denied as denied:
@@ -305,8 +319,11 @@ class CollectionsPortal(PaymentPortal):
         if invoice_ids:
             ids = request.httprequest.args.getlist("invoice_ids")
             selection = "inv-" + "-".join(i for i in ids if i.isdigit())
+        selection = selection.partition("~")[0]
         try:
-            invoices, amount, reference = self._collection_payment_selection(case, selection)
+            full_invoices, full_amount, _reference = self._collection_payment_selection(case, selection)
+            chosen = f"{selection}~{partial}" if partial else selection
+            invoices, amount, reference = self._collection_payment_selection(case, chosen)
         except ValidationError as error:
             return self._collection_render_error(case, access_token, {"pay": error.args[0]}, {})
         if not invoices or amount <= 0:
@@ -315,9 +332,10 @@ class CollectionsPortal(PaymentPortal):
         currency = invoices.currency_id
         values = self._prepare_portal_layout_values()
         values.update(self._get_common_page_view_values_collection(case, invoices, amount, currency, reference,
-                                                                   selection, access_token))
+                                                                   chosen, access_token))
         values.update(page_name="collection_pay", case=case, invoices=invoices, amount=amount, currency=currency,
-                      reference=reference, statement_url=self._collection_url(case, access_token))
+                      reference=reference, statement_url=self._collection_url(case, access_token),
+                      full_amount=full_amount, selection=selection)
         return request.render("collections_portal.portal_collection_pay", values)
 
     def _get_common_page_view_values_collection(self, case, invoices, amount, currency, reference, selection,

@@ -1,1 +1,2 @@
 from . import collection_case
+from . import collection_demo

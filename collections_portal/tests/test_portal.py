@@ -272,3 +272,57 @@ class TestPortalStatement(CollectionsCommon, HttpCase):
         self.assertEqual((promise.amount, promise.source), (150.0, "portal"))
         dispute = self.env["collection.dispute"].search([("partner_id", "=", self.partner_a.id)])
         self.assertEqual((dispute.reason, dispute.source), ("price", "portal"))
+
+    # ------------------------------------------------------------------ links in reminders
+    def test_reminders_carry_the_statement_link(self):
+        debtor = self.env["res.partner"].create({"name": "Linked Debtor", "email": "linked@debtor.example"})
+        self._portal_invoice(debtor, 10, 120)
+        self.env["collection.engine"]._run(today=self.today)
+        case = self.env["collection.case"].search([("partner_id", "=", debtor.id), ("state", "=", "open")])
+        link = f"/my/collections/{case.id}?access_token={case.access_token}"
+        self.assertTrue(case.access_token, "the run gave the case its link")
+        email = case.execution_ids.filtered(lambda e: e.channel == "email").mail_message_id
+        self.assertIn(link, email.body, "the reminder email carries the statement link")
+        self.assertEqual(self._get(link).status_code, 200, "and the link opens the statement")
+        report = self.env.ref("collections_management.collection_case_letter_report")
+        letter = str(report._render_qweb_html(report.report_name, case.ids)[0])
+        self.assertIn(link.replace("?", "?").replace("&", "&amp;"), letter)
+        self.assertIn('src="data:image/png;base64,', letter, "and a QR code of it on the printed letter")
+
+    def test_portal_user_of_another_company_is_refused(self):
+        other_company = self.env["res.company"].sudo().create({"name": "Otra Empresa SAS"})
+        new_test_user(self.env, login="portal_other_co", password="portal_other_co_pwd", groups="base.group_portal",
+                      partner_id=self.partner_a.id, company_id=other_company.id, company_ids=[other_company.id])
+        self.authenticate("portal_other_co", "portal_other_co_pwd")
+        self.assertEqual(self._get(self._url()).status_code, 403,
+                         "the same customer, logged in another company: not this company's statement")
+
+    def test_pay_the_next_installment_of_the_active_plan(self):
+        plan = self.env["collection.payment.plan"].create({
+            "case_id": self.case.id, "move_ids": [Command.set((self.inv_10 | self.inv_45).ids)],
+            "installment_count": 3, "first_date": self.today + timedelta(days=7),
+        })
+        plan.action_propose()
+        plan.action_accept(channel="backend")
+        self.assertEqual(plan.state, "active")
+        page = self._get(self._url(token=self.token))
+        self.assertIn("o_collections_pay_installment", page.text)
+        values = self._transaction("installment", 300)
+        tx = self.env["payment.transaction"].sudo().search([("reference", "=", values["reference"])])
+        self.assertEqual(tx.amount, 100.0, "one installment of 300 / 3, not what the browser said")
+        self.assertEqual(tx.invoice_ids, self.inv_10 | self.inv_45)
+
+    def test_partial_payment_at_most_the_selection(self):
+        page = self._get(self._url(token=self.token, suffix="/pay") + "&selection=overdue&partial=150")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("150.00", page.text, "the amount chosen, in the summary and the payment form")
+        values = self._transaction("overdue~150", 600)
+        tx = self.env["payment.transaction"].sudo().search([("reference", "=", values["reference"])])
+        self.assertEqual(tx.amount, 150.0, "the customer chose to pay part of it")
+        with self.assertRaises(JsonRpcException):
+            self._transaction("overdue~600.01", 600)
+        with self.assertRaises(JsonRpcException):
+            self._transaction("overdue~-5", 600)
+        too_much = self._get(self._url(token=self.token, suffix="/pay") + "&selection=overdue&partial=9999")
+        self.assertEqual(too_much.status_code, 400)
+        self.assertIn("at most", too_much.text)

@@ -1,1 +1,1 @@
-from . import whatsapp_account
+from . import collection_whatsapp_account

@@ -6,14 +6,14 @@ from odoo.addons.collections_management.tests.common import CollectionsCommon
 @tagged("post_install", "-at_install")
 class TestWhatsappInstall(CollectionsCommon):
     def test_menu_and_access_by_role(self):
-        self.assertMenuReachable(self.manager, "collections_whatsapp.whatsapp_account_menu")
-        self.assertMenuReachable(self.collector, "collections_whatsapp.whatsapp_account_menu", False)
-        self.assertTrue(self.env["whatsapp.account"].with_user(self.collector).has_access("read"))
-        self.assertFalse(self.env["whatsapp.account"].with_user(self.collector).has_access("write"))
-        self.assertTrue(self.env["whatsapp.account"].with_user(self.manager).has_access("create"))
+        self.assertMenuReachable(self.manager, "collections_whatsapp.collection_whatsapp_account_menu")
+        self.assertMenuReachable(self.collector, "collections_whatsapp.collection_whatsapp_account_menu", False)
+        self.assertTrue(self.env["collection.whatsapp.account"].with_user(self.collector).has_access("read"))
+        self.assertFalse(self.env["collection.whatsapp.account"].with_user(self.collector).has_access("write"))
+        self.assertTrue(self.env["collection.whatsapp.account"].with_user(self.manager).has_access("create"))
 
     def test_secrets_are_for_administrators_only(self):
-        account = self.env["whatsapp.account"].create({
+        account = self.env["collection.whatsapp.account"].create({
             "name": "Cobranzas", "phone_number_id": "1001", "business_account_id": "2002",
             "access_token": "EAAG-secret", "app_secret": "shh",
         })

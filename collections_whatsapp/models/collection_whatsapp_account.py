@@ -1,10 +1,10 @@
 from odoo import fields, models
 
 
-class WhatsappAccount(models.Model):
+class CollectionWhatsappAccount(models.Model):
     """WhatsApp Business Cloud API credentials of one company's sender number."""
 
-    _name = "whatsapp.account"
+    _name = "collection.whatsapp.account"
     _description = "WhatsApp Business Account"
     _check_company_auto = True
 
