@@ -16,7 +16,9 @@ import sys
 import time
 import urllib.request
 from datetime import timedelta
+from pathlib import Path
 
+import odoo
 from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.modules.registry import Registry
 from odoo.tools import config
@@ -60,8 +62,9 @@ def main():
     config.parse_config(["-d", args.db, f"--addons-path={args.addons_path}"])
     urls = build(Registry(args.db))
     server = subprocess.Popen(
-        [sys.executable, f"{config['root_path']}/../odoo-bin", f"--addons-path={args.addons_path}", "-d", args.db,
-         f"--http-port={args.port}", "--max-cron-threads=0", "--log-level=info", "--db-filter=^%s$" % args.db],
+        [sys.executable, str(Path(list(odoo.__path__)[0]).resolve().parent / "odoo-bin"),
+         f"--addons-path={args.addons_path}", "-d", args.db,
+         f"--http-port={args.port}", "--max-cron-threads=0", "--log-level=info", f"--db-filter=^{args.db}$"],
         stderr=subprocess.PIPE, text=True)
     try:
         for _attempt in range(60):
@@ -70,7 +73,7 @@ def main():
                 break
             except OSError:
                 time.sleep(1)
-        for size, url in urls.items():
+        for url in urls.values():
             for _index in range(args.repeat):
                 with urllib.request.urlopen(f"http://127.0.0.1:{args.port}{url}", timeout=60) as response:
                     assert response.status == 200, response.status

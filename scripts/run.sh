@@ -23,11 +23,12 @@ else
   PYTHONPATH="$ODOO_PATH" "$PYTHON" "$ODOO_PATH/odoo-bin" --addons-path="$ADDONS_PATH" db init "$DB" \
     --country "$COUNTRY" --language "$LANGUAGE" --with-demo
   # accounting first: it brings the country's localization and its demo company, where the story is told
+  # (and the demo payment provider, so the customer portal can pay online)
   PYTHONPATH="$ODOO_PATH" "$PYTHON" "$ODOO_PATH/odoo-bin" --addons-path="$ADDONS_PATH" -d "$DB" \
-    -i account --stop-after-init --log-level=warn
+    -i "account,$EXTRA_ADDONS" --stop-after-init --log-level=warn
   PYTHONPATH="$ODOO_PATH" "$PYTHON" "$ODOO_PATH/odoo-bin" --addons-path="$ADDONS_PATH" -d "$DB" \
-    -i "$ADDONS,$EXTRA_ADDONS" --stop-after-init --log-level=warn
+    -i "$ADDONS" --stop-after-init --log-level=warn
 fi
-echo "== serving http://localhost:$PORT  (database $DB; logins: admin/admin, marta/marta manager, carla/carla and diego/diego collectors, lucia/lucia legal)"
+echo "== serving http://localhost:$PORT  (database $DB; logins: admin/admin, marta/marta manager, carla/carla and diego/diego collectors, lucia/lucia legal; customer portal: cliente/cliente)"
 exec env PYTHONPATH="$ODOO_PATH" "$PYTHON" "$ODOO_PATH/odoo-bin" --addons-path="$ADDONS_PATH" -d "$DB" \
   --db-filter="^$DB\$" --http-port="$PORT" --log-level=info

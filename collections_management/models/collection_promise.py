@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_amount
 
 PROMISE_SOURCES = [
     ("phone", "Phone call"),
@@ -67,7 +68,8 @@ class CollectionPromise(models.Model):
         if currency.compare_amounts(amount, owed) > 0:
             raise ValidationError(self.env._(
                 "The promised amount (%(amount)s) is more than %(partner)s owes (%(owed)s).",
-                amount=amount, partner=case.partner_id.name, owed=currency.round(owed)))
+                amount=format_amount(self.env, amount, currency), partner=case.partner_id.name,
+                owed=format_amount(self.env, owed, currency)))
 
     @api.model_create_multi
     def create(self, vals_list):

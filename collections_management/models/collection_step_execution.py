@@ -195,7 +195,7 @@ class CollectionStepExecution(models.Model):
         moves = self.env["collection.case"].browse(case_ids).move_ids
         skip_ids = frozenset(moves._collection_not_actionable().ids)
         result = {}
-        for lang, (translated, ids) in template._classify_per_lang(case_ids).items():
+        for translated, ids in template._classify_per_lang(case_ids).values():
             source = translated.body_html or ""
             wrapped = html.fragment_fromstring(
                 f'<t t-foreach="collection_cases" t-as="object"><t t-out="collection_marker"/>{source}</t>',

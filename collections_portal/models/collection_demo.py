@@ -18,4 +18,11 @@ class CollectionDemo(models.AbstractModel):
             "company_id": company.id, "company_ids": [Command.set(company.ids)],
         })
         case._portal_ensure_token()
+        # the demo can pay online: Odoo's demo provider (payment_demo, installed before the suite by make run)
+        demo = self.env.ref("payment.payment_provider_demo", raise_if_not_found=False)
+        if demo and demo.code == "demo":
+            provider = self.env["payment.provider"].search(
+                [("code", "=", "demo"), ("company_id", "=", company.id)], limit=1) or demo.copy({"company_id": company.id})
+            provider.write({"state": "test", "is_published": True,
+                            "payment_method_ids": [Command.set(demo.payment_method_ids.ids)]})
         return user

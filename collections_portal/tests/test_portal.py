@@ -311,6 +311,12 @@ class TestPortalStatement(CollectionsCommon, HttpCase):
         tx = self.env["payment.transaction"].sudo().search([("reference", "=", values["reference"])])
         self.assertEqual(tx.amount, 100.0, "one installment of 300 / 3, not what the browser said")
         self.assertEqual(tx.invoice_ids, self.inv_10 | self.inv_45)
+        # the provider confirms: the payment goes to the oldest covered invoice first, as the plan counts it
+        tx._set_done()
+        tx._post_process()
+        self.assertEqual(self.inv_45.amount_residual, 100.0, "the oldest invoice (45 days) is paid first")
+        self.assertEqual(self.inv_10.amount_residual, 100.0, "the newer one is untouched")
+        self.assertEqual(plan.line_ids.sorted("date")[0].state, "paid", "and the plan sees its first installment paid")
 
     def test_partial_payment_at_most_the_selection(self):
         page = self._get(self._url(token=self.token, suffix="/pay") + "&selection=overdue&partial=150")
@@ -326,3 +332,12 @@ class TestPortalStatement(CollectionsCommon, HttpCase):
         too_much = self._get(self._url(token=self.token, suffix="/pay") + "&selection=overdue&partial=9999")
         self.assertEqual(too_much.status_code, 400)
         self.assertIn("at most", too_much.text)
+
+    def test_tour_accept_the_plan_offered(self):
+        plan = self.env["collection.payment.plan"].create({
+            "case_id": self.case.id, "move_ids": [Command.set((self.inv_10 | self.inv_45).ids)],
+            "installment_count": 3, "first_date": self.today + timedelta(days=7),
+        })
+        plan.action_propose()
+        self.start_tour(self._url(token=self.token), "collections_portal_accept_plan_tour")
+        self.assertEqual((plan.state, plan.acceptance_channel), ("active", "portal"))

@@ -94,3 +94,37 @@ registry.category("web_tour.tours").add("collections_portal_promise_dispute_tour
         },
     ],
 });
+
+// A customer accepts the payment plan offered to them, then can pay its first installment.
+registry.category("web_tour.tours").add("collections_portal_accept_plan_tour", {
+    steps: () => [
+        {
+            content: "The plan offered, with its schedule",
+            trigger: ".o_collections_plan:contains('Payment plan offered to you') tbody tr",
+        },
+        {
+            content: "Sign with the full name",
+            trigger: ".o_collections_plan_accept input[name='signer_name']",
+            run: "edit Ana Pérez",
+        },
+        {
+            content: "Tick the acceptance",
+            trigger: ".o_collections_plan_accept input[name='accept']",
+            run: "click",
+        },
+        {
+            content: "Accept",
+            trigger: ".o_collections_plan_accept button[type='submit']",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "Accepted and active",
+            trigger: ".alert-success:contains('payment plan is accepted')",
+        },
+        {
+            content: "The first installment can be paid right away",
+            trigger: ".o_collections_plan a.o_collections_pay_installment",
+        },
+    ],
+});
