@@ -5,6 +5,8 @@ Usage: PYTHONPATH=$ODOO_PATH python bench/engine_bench.py --db bench_10k [--meas
 Prints wall time, SQL query count and peak memory growth for each run. The run
 is committed like the cron would (one transaction per batch), through
 ``collection.engine._cron_run`` driven until no debtor remains.
+``--workers 2`` runs the daily cron's second worker in its own process, as
+Odoo's multi-process server does: both claim the day's batches.
 ``--measure-only`` archives the strategies first, to time the ledger part
 (stages, cases, history, segments, assignment) without sending messages.
 """
@@ -12,6 +14,8 @@ is committed like the cron would (one transaction per batch), through
 import argparse
 import datetime
 import resource
+import subprocess
+import sys
 import time
 
 from freezegun import freeze_time
@@ -21,7 +25,32 @@ from odoo.modules.registry import Registry
 from odoo.tools import config
 
 
-def run_once(registry, label, count_writes=False):
+def _helper_process(args, day):
+    """The second cron worker, in its own process as in Odoo's multi-process server (--workers)."""
+    command = [sys.executable, __file__, "--db", args.db, "--helper", day.isoformat()]
+    if args.addons_path:
+        command.append(f"--addons-path={args.addons_path}")
+    return subprocess.Popen(command)
+
+
+def helper_main(db, day):
+    """Wait for the day's plan, then claim batches like the cron's second worker does."""
+    registry = Registry(db)
+    with freeze_time(day, tick=True):
+        for _attempt in range(6000):
+            with registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {"collection_commit_each_batch": True})
+                run = env["collection.run"].search([("date", "=", datetime.date.today())])
+                if run.planned or run.state == "done":
+                    env["collection.engine"]._cron_run_helper()
+                    return
+            time.sleep(0.02)
+
+
+ARGS = None
+
+
+def run_once(registry, label, count_writes=False, workers=1):
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     q0, t0 = sql_db.sql_counter, time.time()
     with registry.cursor() as cr:
@@ -31,7 +60,19 @@ def run_once(registry, label, count_writes=False):
         if count_writes:
             cr.execute("SELECT now()")
             started = cr.fetchone()[0]
+    helpers = [_helper_process(ARGS, datetime.date.today()) for _index in range(workers - 1)]
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {"collection_commit_each_batch": workers > 1})
         summary = env["collection.engine"]._cron_run()
+    for helper in helpers:
+        if helper.wait() != 0:
+            raise RuntimeError("the second worker failed")
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        run = env["collection.run"].search([("date", "=", datetime.date.today())])
+        counters = run._fields.keys() & {"debtors", "cases_opened", "cases_closed", "stage_changes", "invoices_updated",
+                                         "executions_done", "executions_failed", "legal_records"}
+        summary = {name: run[name] for name in sorted(counters)} | {"state": run.state, "batches": len(run.batch_ids)}
         cr.execute("SELECT count(*) FROM collection_case WHERE state = 'open'")
         open_cases = cr.fetchone()[0]
         if count_writes:
@@ -40,7 +81,8 @@ def run_once(registry, label, count_writes=False):
     wall = time.time() - t0
     queries = sql_db.sql_counter - q0
     rss = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss0) / 1024
-    print(f"{label}: {wall:.1f}s wall, {queries} queries, +{rss:.0f} MiB peak RSS, "
+    who = "" if workers == 1 else f" (first of {workers} workers; each worker is its own process)"
+    print(f"{label}: {wall:.1f}s wall, {queries} queries{who}, +{rss:.0f} MiB peak RSS, "
           f"{open_cases} open cases; {({k: v for k, v in summary.items() if k != 'details'})}")
     return wall
 
@@ -53,8 +95,16 @@ def main():
     parser.add_argument("--catch-up", choices=("fire", "review"), default="fire",
                         help="first-run policy on old debts (fire: every stage acts, comparable to earlier figures)")
     parser.add_argument("--first-only", action="store_true", help="time the first run only (profiling)")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="cron workers sharing the day's batches (the daily cron and its second worker: 2)")
+    parser.add_argument("--helper", help=argparse.SUPPRESS)  # internal: run as the second worker for this day
     args = parser.parse_args()
+    global ARGS  # noqa: PLW0603 - the helper processes are started with the same database and addons
+    ARGS = args
     config.parse_config(["-d", args.db] + ([f"--addons-path={args.addons_path}"] if args.addons_path else []))
+    if args.helper:
+        helper_main(args.db, datetime.date.fromisoformat(args.helper))
+        return
     registry = Registry(args.db)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
@@ -68,12 +118,12 @@ def main():
                         AND l.amount_residual > 0""")
         open_lines = cr.fetchone()[0]
     print(f"database {args.db}: {open_lines} open receivable lines")
-    first = run_once(registry, "first run (catch-up)")
+    first = run_once(registry, "first run (catch-up)", workers=args.workers)
     if args.first_only:
         return
-    run_once(registry, "steady run (nothing changed)")
+    run_once(registry, "steady run (nothing changed)", workers=args.workers)
     with freeze_time(datetime.date.today() + datetime.timedelta(days=1), tick=True):
-        run_once(registry, "next morning (one day later, nothing paid)", count_writes=True)
+        run_once(registry, "next morning (one day later, nothing paid)", count_writes=True, workers=args.workers)
     print(f"first run: {first * 1000 / max(open_lines, 1):.3f} ms per open invoice")
 
 

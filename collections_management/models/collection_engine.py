@@ -64,34 +64,62 @@ class CollectionEngine(models.AbstractModel):
     # ------------------------------------------------------------------ entry points
     @api.model
     def _cron_run(self):
-        """Daily cron: resumable batches of debtors, committed one by one."""
+        """Daily cron: plans the day's batches of debtors, then works on them with its second worker."""
+        return self._work_day(plan=True)
+
+    @api.model
+    def _cron_run_helper(self):
+        """The daily run's second worker: claims batches of the day's planned run; plans nothing."""
+        return self._work_day(plan=False)
+
+    def _work_day(self, plan):
+        """Claim the day's pending batches one by one (``FOR UPDATE SKIP LOCKED``) until none is left.
+
+        In a cron each batch is committed with its result (``_commit_progress``);
+        several workers share the day's batches, never the same debtor.
+        """
         self = self.sudo()  # noqa: PLW0642 - the cron acts for every company and collector
         # what the run writes (history reasons, segment reasons, tasks) reads in the database's language
         self = self.with_context(lang=self._database_lang())  # noqa: PLW0642
         in_cron = bool(self.env.context.get("ir_cron_progress_id"))
+        commit_each = in_cron or self.env.context.get("collection_commit_each_batch")
         today = fields.Date.context_today(self)
         run = self.env["collection.run"]._for_day(today)
+        summary = self._empty_summary()
         if run.state == "done":
             if in_cron:
                 self.env["ir.cron"]._commit_progress(0, remaining=0)
-            return None
-        since = run._incremental_since()
-        debtors = [pid for pid in self._select_debtors(today, since=since) if pid > run.last_partner_id]
-        size = int(self.env["ir.config_parameter"].sudo().get_param("collections_management.engine_batch_size")
-                   or BATCH_SIZE)
-        summary = self._empty_summary()
-        while debtors:
-            batch, debtors = debtors[:size], debtors[size:]
-            before = {key: summary[key] for key in COUNTERS}
-            self._process_batch(batch, today, summary)
-            run._advance(batch[-1], {key: summary[key] - before[key] for key in COUNTERS}, done=not debtors)
+            return summary
+        if not run.planned:
+            if not plan:
+                return summary  # the helper waits for the daily cron to plan the day
+            since = run._incremental_since()
+            size = int(self.env["ir.config_parameter"].sudo().get_param(
+                "collections_management.engine_batch_size") or BATCH_SIZE)
+            planned = run._plan(self._select_debtors(today, since=since), size, since=since)
+            if planned > 1:
+                # the second worker starts as soon as the plan is committed
+                self.env.ref("collections_management.ir_cron_collection_engine_helper")._trigger()
             if in_cron:
-                time_left = self.env["ir.cron"]._commit_progress(len(batch), remaining=len(debtors))
-                if debtors and time_left <= 0:
-                    break
-        if not debtors and run.state != "done":
-            run._advance(run.last_partner_id, {}, done=True)
-        if not debtors:
+                self.env["ir.cron"]._commit_progress(0, remaining=planned)
+            elif commit_each:
+                self.env.cr.commit()  # noqa: B012 - the plan must be visible to the other workers
+        while True:
+            claimed = run._claim_batch()
+            if not claimed:
+                break
+            batch_id, partner_ids = claimed
+            before = {key: summary[key] for key in COUNTERS}
+            self._process_batch(partner_ids, today, summary)
+            self.env["collection.run.batch"].browse(batch_id)._done(
+                {key: summary[key] - before[key] for key in COUNTERS})
+            if in_cron:
+                time_left = self.env["ir.cron"]._commit_progress(1, remaining=run._pending_count())
+                if time_left <= 0:
+                    return summary
+            elif commit_each:
+                self.env.cr.commit()  # noqa: B012 - one transaction per batch, as in the cron
+        if run._finish_if_complete():
             self._end_catch_up()
         _logger.info("collections engine: %s", {k: v for k, v in summary.items() if k != "details"})
         return summary
@@ -149,9 +177,7 @@ class CollectionEngine(models.AbstractModel):
     def _hand_over_to_cron(self):
         """Restart today's daily run from the first debtor and trigger its cron now."""
         run = self.env["collection.run"]._for_day(fields.Date.context_today(self))
-        self.env.cr.execute(SQL("UPDATE collection_run SET state = 'running', last_partner_id = 0 WHERE id = %s",
-                                run.id))
-        run.invalidate_recordset()
+        run._reset()
         self.env.ref("collections_management.ir_cron_collection_engine")._trigger()
         return run
 

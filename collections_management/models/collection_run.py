@@ -1,3 +1,7 @@
+import json
+
+import psycopg2.errors
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -6,10 +10,14 @@ COUNTERS = ("debtors", "cases_opened", "cases_closed", "stage_changes", "invoice
 
 
 class CollectionRun(models.Model):
-    """One daily run: where it is (the last debtor done) and what it did so far.
+    """One daily run: its debtors split into batches, which batches are done, and what they did.
 
-    Kept in its own small table, written with one UPDATE per batch, rather than
-    in ``ir.config_parameter`` (every write there clears the registry caches of
+    The run's own worker plans the batches once; then every worker (the daily
+    cron and its second worker) claims the next pending batch with
+    ``FOR UPDATE SKIP LOCKED``, processes it and marks it done in the same
+    transaction, so a batch is done exactly once and a dead worker's batch goes
+    back to the others. Kept in its own small tables rather than in
+    ``ir.config_parameter`` (every write there clears the registry caches of
     every worker). It is also what "Run Collections Now" shows as the last run.
     """
 
@@ -20,20 +28,24 @@ class CollectionRun(models.Model):
     date = fields.Date(required=True, readonly=True)
     state = fields.Selection([("running", "Running"), ("done", "Done")], default="running", required=True,
                              readonly=True)
-    last_partner_id = fields.Integer("Last debtor done", readonly=True,
-                                     help="Debtors are processed in id order; a resumed run starts after this one.")
     date_start = fields.Datetime("Started", readonly=True)
     date_end = fields.Datetime("Finished", readonly=True)
-    debtors = fields.Integer(readonly=True)
-    cases_opened = fields.Integer(readonly=True)
-    cases_closed = fields.Integer(readonly=True)
-    stage_changes = fields.Integer(readonly=True)
-    invoices_updated = fields.Integer(readonly=True)
-    executions_done = fields.Integer("Steps done", readonly=True)
-    executions_failed = fields.Integer("Steps failed", readonly=True)
-    promises_kept = fields.Integer(readonly=True)
-    promises_broken = fields.Integer(readonly=True)
-    legal_records = fields.Integer(readonly=True)
+    planned = fields.Boolean(readonly=True, help="Its debtors are split into batches that workers claim.")
+    incremental_since = fields.Date(
+        "Changes since", readonly=True,
+        help="Day of the last complete run this run looked at the changes since (empty: the whole book).")
+    batch_ids = fields.One2many("collection.run.batch", "run_id", readonly=True)
+    # what the run did: sums of its batches (each worker writes its own batch rows, never this one)
+    debtors = fields.Integer(compute="_compute_counters")
+    cases_opened = fields.Integer(compute="_compute_counters")
+    cases_closed = fields.Integer(compute="_compute_counters")
+    stage_changes = fields.Integer(compute="_compute_counters")
+    invoices_updated = fields.Integer(compute="_compute_counters")
+    executions_done = fields.Integer("Steps done", compute="_compute_counters")
+    executions_failed = fields.Integer("Steps failed", compute="_compute_counters")
+    promises_kept = fields.Integer(compute="_compute_counters")
+    promises_broken = fields.Integer(compute="_compute_counters")
+    legal_records = fields.Integer(compute="_compute_counters")
 
     _date_uniq = models.Constraint("UNIQUE(date)", "One daily run per day.")
 
@@ -67,29 +79,132 @@ class CollectionRun(models.Model):
         """The run of ``day``, created if missing (ON CONFLICT: two workers get the same row)."""
         self.env.cr.execute(SQL(
             """
-            INSERT INTO collection_run (date, state, last_partner_id, date_start, create_uid, create_date,
+            INSERT INTO collection_run (date, state, planned, date_start, create_uid, create_date,
                                         write_uid, write_date)
-            VALUES (%(day)s, 'running', 0, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC',
+            VALUES (%(day)s, 'running', FALSE, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC',
                     %(uid)s, now() AT TIME ZONE 'UTC')
             ON CONFLICT (date) DO NOTHING
             """, day=day, uid=self.env.uid))
         self.env.cr.execute(SQL("SELECT id FROM collection_run WHERE date = %s", day))
         return self.browse(self.env.cr.fetchone()[0])
 
-    def _advance(self, last_partner_id, summary_delta, done=False):
-        """Record a batch: the cursor moves on and the counters grow, in one UPDATE."""
+    @api.depends("batch_ids.state")
+    def _compute_counters(self):
+        sums = {run.id: dict.fromkeys(COUNTERS, 0) for run in self}
+        if self.ids:
+            self.env.flush_all()
+            self.env.cr.execute(SQL(
+                "SELECT run_id, %s FROM collection_run_batch WHERE run_id = ANY(%s) GROUP BY run_id",
+                SQL(", ").join(SQL("COALESCE(SUM(%s), 0)", SQL.identifier(name)) for name in COUNTERS),
+                self.ids))
+            for run_id, *values in self.env.cr.fetchall():
+                sums[run_id] = dict(zip(COUNTERS, values, strict=True))
+        for run in self:
+            run.update(sums.get(run.id) or dict.fromkeys(COUNTERS, 0))
+
+    def _plan(self, debtor_ids, size, since=None):
+        """Split the day's debtors into batches, in one INSERT (the run's own worker, once)."""
+        self.ensure_one()
+        batches = [debtor_ids[start:start + size] for start in range(0, len(debtor_ids), size)]
+        if batches:
+            self.env.cr.execute(SQL(
+                """
+                INSERT INTO collection_run_batch (run_id, sequence, partner_ids, state)
+                SELECT %s, v.seq, v.ids::jsonb, 'pending' FROM (VALUES %s) AS v(seq, ids)
+                """, self.id,
+                SQL(", ").join(SQL("(%s, %s)", index, json.dumps(batch)) for index, batch in enumerate(batches))))
+        self.env.cr.execute(SQL(
+            "UPDATE collection_run SET planned = TRUE, incremental_since = %s WHERE id = %s",
+            since, self.id))
+        self.invalidate_recordset()
+        return len(batches)
+
+    def _claim_batch(self):
+        """The next pending batch no other worker holds (``FOR UPDATE SKIP LOCKED``), or None.
+
+        The row stays locked until the claiming transaction ends: a worker that
+        dies mid-batch rolls back and releases it, and the next worker takes it.
+        """
         self.ensure_one()
         self.env.cr.execute(SQL(
             """
-            UPDATE collection_run SET last_partner_id = GREATEST(last_partner_id, %(last)s),
-                   state = %(state)s, date_end = CASE WHEN %(done)s THEN now() AT TIME ZONE 'UTC' END,
-                   write_date = now() AT TIME ZONE 'UTC', %(counters)s
-             WHERE id = %(id)s
-            """,
-            last=last_partner_id, state="done" if done else "running", done=done, id=self.id,
-            counters=SQL(", ").join(
-                SQL("%s = COALESCE(%s, 0) + %s", SQL.identifier(name), SQL.identifier(name),
-                    int(summary_delta.get(name, 0)))
-                for name in COUNTERS),
-        ))
+            SELECT id, partner_ids FROM collection_run_batch
+             WHERE run_id = %s AND state = 'pending'
+             ORDER BY sequence LIMIT 1
+               FOR UPDATE SKIP LOCKED
+            """, self.id))
+        row = self.env.cr.fetchone()
+        return row and (row[0], row[1])
+
+    def _pending_count(self):
+        self.ensure_one()
+        self.env.cr.execute(SQL("SELECT COUNT(*) FROM collection_run_batch WHERE run_id = %s AND state = 'pending'",
+                                self.id))
+        return self.env.cr.fetchone()[0]
+
+    def _finish_if_complete(self):
+        """Mark the run done when no batch is left; True when this worker saw it complete.
+
+        Two workers can see it at once: Odoo's repeatable-read transactions make
+        the second UPDATE of the same row fail, which a savepoint absorbs.
+        """
+        self.ensure_one()
+        if self._pending_count():
+            return False
+        try:
+            with self.env.cr.savepoint():
+                self.env.cr.execute(SQL(
+                    """
+                    UPDATE collection_run SET state = 'done', date_end = now() AT TIME ZONE 'UTC',
+                           write_date = now() AT TIME ZONE 'UTC'
+                     WHERE id = %s AND state = 'running'
+                    """, self.id))
+                finished = self.env.cr.rowcount == 1
+        except psycopg2.errors.SerializationFailure:
+            return False
         self.invalidate_recordset()
+        return finished
+
+    def _reset(self):
+        """Start the day's run again from its first debtor (Run now on a large book)."""
+        self.ensure_one()
+        self.env.cr.execute(SQL("DELETE FROM collection_run_batch WHERE run_id = %s", self.id))
+        self.env.cr.execute(SQL(
+            "UPDATE collection_run SET state = 'running', planned = FALSE, date_end = NULL WHERE id = %s", self.id))
+        self.invalidate_recordset()
+
+
+class CollectionRunBatch(models.Model):
+    """A batch of one day's debtors: claimed by one worker at a time, done once."""
+
+    _name = "collection.run.batch"
+    _description = "Collections daily run batch"
+    _log_access = False
+    _order = "run_id, sequence"
+
+    run_id = fields.Many2one("collection.run", required=True, ondelete="cascade", index=True)
+    sequence = fields.Integer(required=True)
+    partner_ids = fields.Json("Debtors", required=True)
+    state = fields.Selection([("pending", "Pending"), ("done", "Done")], required=True, default="pending")
+    date_done = fields.Datetime()
+    debtors = fields.Integer("Debtors examined")
+    cases_opened = fields.Integer()
+    cases_closed = fields.Integer()
+    stage_changes = fields.Integer()
+    invoices_updated = fields.Integer()
+    executions_done = fields.Integer()
+    executions_failed = fields.Integer()
+    promises_kept = fields.Integer()
+    promises_broken = fields.Integer()
+    legal_records = fields.Integer()
+
+    _sequence_uniq = models.Constraint("UNIQUE(run_id, sequence)", "A batch is planned once per run.")
+
+    def _done(self, summary_delta):
+        """Record the batch as done with what it did, in the claiming worker's transaction."""
+        self.ensure_one()
+        self.env.cr.execute(SQL(
+            "UPDATE collection_run_batch SET state = 'done', date_done = now() AT TIME ZONE 'UTC', %s WHERE id = %s",
+            SQL(", ").join(SQL("%s = %s", SQL.identifier(name), int(summary_delta.get(name, 0)))
+                           for name in COUNTERS),
+            self.id))

@@ -16,13 +16,18 @@ class TestCron(CollectionsCommon):
         with freeze_time(self.TODAY), self.enter_registry_test_mode():
             cron.method_direct_trigger()
             progress = self.env["ir.cron.progress"].search([("cron_id", "=", cron.id)], order="id desc", limit=1)
-            self.assertEqual(progress.done, 5, "five debtors processed in batches of two")
+            self.assertEqual(progress.done, 3, "five debtors processed in three batches of at most two")
             self.assertEqual(progress.remaining, 0)
             cases = self.env["collection.case"].search([("partner_id", "in", partners.ids)])
             self.assertEqual(len(cases), 5)
             run = self.env["collection.run"].search([("date", "=", self.TODAY)])
-            self.assertEqual((run.state, run.debtors, run.cases_opened, run.last_partner_id),
-                             ("done", 5, 5, max(partners.ids)), "progress is the run's own row")
+            self.assertEqual((run.state, run.debtors, run.cases_opened), ("done", 5, 5),
+                             "progress is the run's own rows")
+            self.assertEqual(run.batch_ids.mapped("partner_ids"), [partners.ids[:2], partners.ids[2:4], partners.ids[4:]])
+            self.assertEqual(set(run.batch_ids.mapped("state")), {"done"})
+            helper = self.env.ref("collections_management.ir_cron_collection_engine_helper")
+            self.assertTrue(self.env["ir.cron.trigger"].sudo().search([("cron_id", "=", helper.id)]),
+                            "the second worker was called to share the batches")
             history = self.env["collection.case.stage.history"].search_count([("case_id", "in", cases.ids)])
             cron.method_direct_trigger()
             self.assertEqual(
@@ -35,10 +40,11 @@ class TestCron(CollectionsCommon):
             self._invoice(partner, 20, 100)
         self.env["ir.config_parameter"].sudo().set_param("collections_management.engine_batch_size", "2")
         cron = self.env.ref("collections_management.ir_cron_collection_engine")
-        # a worker died after committing the first batch (two debtors): the run row says so
+        # the daily cron planned three batches, a worker committed the first one (two debtors) and died
         run = self.env["collection.run"]._for_day(self.TODAY)
+        run._plan(partners.ids, 2)
         first, rest = partners[:2], partners[2:]
-        run._advance(max(first.ids), {"debtors": 2})
+        run.batch_ids.sorted("sequence")[0]._done({"debtors": 2})
         with freeze_time(self.TODAY), self.enter_registry_test_mode():
             cron.method_direct_trigger()
             cron.method_direct_trigger()

@@ -225,7 +225,8 @@ class TestFirstMorning(CollectionsCommon):
         self.assertIn("handed to the daily cron", wizard.result)
         self.assertFalse(self._case(self.partner_a), "nothing done in the request itself")
         run = self.env["collection.run"].search([("date", "=", self.TODAY)])
-        self.assertEqual((run.state, run.last_partner_id), ("running", 0))
+        self.assertEqual((run.state, run.planned, run.batch_ids), ("running", False, run.batch_ids.browse()),
+                         "today's run starts again from its first debtor")
         cron = self.env.ref("collections_management.ir_cron_collection_engine")
         self.assertTrue(self.env["ir.cron.trigger"].sudo().search([("cron_id", "=", cron.id)]))
         self.env["collection.engine"]._cron_run()
