@@ -30,12 +30,16 @@ def _helper_process(args, day):
     command = [sys.executable, __file__, "--db", args.db, "--helper", day.isoformat()]
     if args.addons_path:
         command.append(f"--addons-path={args.addons_path}")
-    return subprocess.Popen(command)
+    helper = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    # a cron worker is a long-lived process: wait until it is up before the clock starts
+    assert helper.stdout.readline().strip() == "ready", "the second worker did not start"
+    return helper
 
 
 def helper_main(db, day):
     """Wait for the day's plan, then claim batches like the cron's second worker does."""
     registry = Registry(db)
+    print("ready", flush=True)
     with freeze_time(day, tick=True):
         for _attempt in range(6000):
             with registry.cursor() as cr:
@@ -52,7 +56,6 @@ ARGS = None
 
 def run_once(registry, label, count_writes=False, workers=1):
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    q0, t0 = sql_db.sql_counter, time.time()
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         # run this day again from the start; earlier days' runs stay (the next morning looks at what changed since)
@@ -61,6 +64,7 @@ def run_once(registry, label, count_writes=False, workers=1):
             cr.execute("SELECT now()")
             started = cr.fetchone()[0]
     helpers = [_helper_process(ARGS, datetime.date.today()) for _index in range(workers - 1)]
+    q0, t0 = sql_db.sql_counter, time.time()
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {"collection_commit_each_batch": workers > 1})
         summary = env["collection.engine"]._cron_run()
@@ -97,6 +101,7 @@ def main():
     parser.add_argument("--first-only", action="store_true", help="time the first run only (profiling)")
     parser.add_argument("--workers", type=int, default=1,
                         help="cron workers sharing the day's batches (the daily cron and its second worker: 2)")
+    parser.add_argument("--batch-size", type=int, help="debtors per batch (default: the engine's, 2000)")
     parser.add_argument("--helper", help=argparse.SUPPRESS)  # internal: run as the second worker for this day
     args = parser.parse_args()
     global ARGS  # noqa: PLW0603 - the helper processes are started with the same database and addons
@@ -110,6 +115,7 @@ def main():
         env = api.Environment(cr, SUPERUSER_ID, {})
         env["res.company"].search([]).write({"collection_catch_up_policy": args.catch_up,
                                              "collection_catch_up_done": False})
+        env["ir.config_parameter"].set_param("collections_management.engine_batch_size", args.batch_size or False)
         if args.measure_only:
             env["collection.strategy"].search([]).write({"active": False})
             env["res.company"].search([]).write({"collection_strategy_id": False})

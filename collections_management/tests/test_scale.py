@@ -1,4 +1,5 @@
 import threading
+import time
 from datetime import timedelta
 
 from odoo import SUPERUSER_ID, Command, api, fields
@@ -207,6 +208,9 @@ class TestTwoWorkers(TransactionCase):
             thread.join(timeout=120)
         self.assertEqual(errors, [], "neither worker failed (no serialization error to stop the second one)")
 
+        self._assert_each_debtor_once(partner_ids)
+
+    def _assert_each_debtor_once(self, partner_ids):
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             cases = env["collection.case"].search([("partner_id", "in", partner_ids)])
@@ -225,3 +229,58 @@ class TestTwoWorkers(TransactionCase):
                                                           ("res_id", "=", case.id)])
                 self.assertEqual(len(activities), len(set(activities.mapped("summary"))), "no task twice")
             self.assertEqual(len(cases.legal_record_ids), self.DEBTORS // 3, "the judicial debtors' hand-over, once")
+
+    def _worker_env(self, cr, context=None):
+        # Odoo's test runner holds the registry lock while tests run: give the worker's cursor its
+        # transaction directly instead of looking the registry up again
+        cr.transaction = Transaction(self.registry)
+        return api.Environment(cr, SUPERUSER_ID, context or {})
+
+    def test_two_cron_workers_share_the_days_batches(self):
+        partner_ids, move_ids = self._commit_book()
+        self.addCleanup(self._cleanup, partner_ids, move_ids)
+        with self.registry.cursor() as cr:
+            api.Environment(cr, SUPERUSER_ID, {})["ir.config_parameter"].set_param(
+                "collections_management.engine_batch_size", "2")
+        self.addCleanup(self._reset_batch_size)
+        errors = []
+
+        def daily_cron():
+            try:
+                with self.registry.cursor() as cr:
+                    self._worker_env(cr, {"collection_commit_each_batch": True})["collection.engine"]._cron_run()
+            except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+                errors.append(exc)
+
+        def second_worker():
+            try:
+                for _attempt in range(600):
+                    with self.registry.cursor() as cr:
+                        env = self._worker_env(cr, {"collection_commit_each_batch": True})
+                        run = env["collection.run"].search([("date", "=", fields.Date.today())])
+                        if run.planned:
+                            env["collection.engine"]._cron_run_helper()
+                            return
+                    time.sleep(0.01)
+            except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=second_worker), threading.Thread(target=daily_cron)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        self.assertEqual(errors, [], "neither worker failed")
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            run = env["collection.run"].search([("date", "=", fields.Date.today())])
+            self.assertEqual(run.state, "done")
+            self.assertEqual(len(run.batch_ids), self.DEBTORS // 2)
+            self.assertEqual(set(run.batch_ids.mapped("state")), {"done"})
+            self.assertEqual(run.debtors, self.DEBTORS, "each debtor examined once over all the batches")
+        self._assert_each_debtor_once(partner_ids)
+
+    def _reset_batch_size(self):
+        with self.registry.cursor() as cr:
+            api.Environment(cr, SUPERUSER_ID, {})["ir.config_parameter"].set_param(
+                "collections_management.engine_batch_size", False)
