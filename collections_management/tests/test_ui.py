@@ -86,3 +86,14 @@ class TestMorningUi(CollectionsCommon, HttpCase):
         self.assertEqual(case.promise_ids.mapped("state"), ["open"])
         self.assertEqual(case.plan_ids.mapped("state"), ["proposed"])
         self.assertFalse(self._case(other), "a dry run opened no case")
+
+    def test_collector_invoices_in_collections_in_browser(self):
+        case = self._book()
+        mine = case.move_ids
+        other = self.env["res.partner"].create({"name": "Not Mine SA", "is_company": True})
+        self._invoice(other, 40, 900)
+        with freeze_time(self.TODAY):
+            self._run()
+        self.start_tour("/odoo/action-collections_management.collection_case_move_action",
+                        "collections_invoices_list_tour", login="collector")
+        self.assertTrue(mine)

@@ -2,10 +2,15 @@ from odoo import fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
+from odoo.addons.collections_management.models.collection_case import CollectionCase as BaseCase
+
 
 class CollectionCase(models.Model):
     _name = "collection.case"
     _inherit = ["collection.case", "portal.mixin"]
+    # the statement link's token is issued and renewed by the system only (a manager renews it with the
+    # button): never written over RPC, not even by a manager typing a token of their choice
+    _collection_system_fields = (*BaseCase._collection_system_fields, "access_token")
 
     def _compute_access_url(self):
         super()._compute_access_url()

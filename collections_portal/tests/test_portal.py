@@ -146,6 +146,11 @@ class TestPortalStatement(CollectionsCommon, HttpCase):
         self.assertEqual(self._get(self._url(token=self.case.access_token)).status_code, 200)
         with self.assertRaises(AccessError):
             self.case.with_user(self.collector).action_collection_reset_portal_link()
+        # nor can the token be written over RPC, by a collector or by a manager
+        for user in (self.collector, self.manager):
+            with self.assertRaises(AccessError):
+                self.case.with_user(user).write({"access_token": "chosen-by-hand"})
+        self.assertNotEqual(self.case.access_token, "chosen-by-hand")
 
     def test_post_without_csrf_token_is_refused(self):
         self.url_open("/web/login")
