@@ -12,6 +12,7 @@
         "security/ir.model.access.csv",
         "security/collections_whatsapp_security.xml",
         "views/collection_whatsapp_account_views.xml",
+        "views/collection_whatsapp_message_views.xml",
         "views/collections_whatsapp_menus.xml",
     ],
     "installable": True,
