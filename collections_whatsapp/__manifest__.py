@@ -13,6 +13,8 @@
         "security/collections_whatsapp_security.xml",
         "views/collection_whatsapp_account_views.xml",
         "views/collection_whatsapp_message_views.xml",
+        "views/collection_whatsapp_template_views.xml",
+        "data/ir_cron_data.xml",
         "views/collections_whatsapp_menus.xml",
     ],
     "installable": True,

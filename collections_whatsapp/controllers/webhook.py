@@ -43,8 +43,23 @@ class CollectionsWhatsappWebhook(http.Controller):
         except ValueError:
             return request.make_response("Forbidden", status=403)
         Account = request.env["collection.whatsapp.account"].sudo()
-        changes = [change.get("value") or {} for entry in payload.get("entry") or [] for change in
-                   entry.get("changes") or []]
+        raw_changes = [change for entry in payload.get("entry") or [] for change in entry.get("changes") or []]
+        changes = [change.get("value") or {} for change in raw_changes if change.get("field") != "message_template_status_update"]
+        template_updates = [(entry.get("id"), change.get("value") or {}) for entry in payload.get("entry") or []
+                            for change in entry.get("changes") or []
+                            if change.get("field") == "message_template_status_update"]
+        if template_updates and not changes:
+            # a template's review: signed by the account of that business account
+            accounts = Account.search([("business_account_id", "in", [waba for waba, _v in template_updates])])
+            if not accounts or not all(self._signed(account, raw, signature) for account in accounts):
+                return request.make_response("Forbidden", status=403)
+            for waba, value in template_updates:
+                request.env["collection.whatsapp.template"].sudo().search([
+                    ("account_id", "in", accounts.filtered(lambda a, waba=waba: a.business_account_id == waba).ids),
+                    ("name", "=", value.get("message_template_name")),
+                    ("lang", "=", value.get("message_template_language")),
+                ])._apply_review(value.get("event"))
+            return request.make_response(json.dumps({"ok": True}), headers=[("Content-Type", "application/json")])
         phone_ids = {(value.get("metadata") or {}).get("phone_number_id") for value in changes} - {None}
         accounts = Account.search([("phone_number_id", "in", list(phone_ids))]) if phone_ids else Account
         # every account the notification names must have signed it (a forged body cannot borrow another's)

@@ -1,3 +1,5 @@
 from . import collection_whatsapp_account
+from . import collection_whatsapp_template
 from . import collection_whatsapp_message
+from . import collection_strategy
 from . import res_partner

@@ -1,4 +1,9 @@
+import requests
+
 from odoo import fields, models
+
+# one HTTP session per process: connections to the Graph API are reused between messages
+SESSION = requests.Session()
 
 
 class CollectionWhatsappAccount(models.Model):
@@ -18,6 +23,16 @@ class CollectionWhatsappAccount(models.Model):
     access_token = fields.Char("Permanent access token", groups="base.group_system", copy=False)
     app_secret = fields.Char("App secret", groups="base.group_system", copy=False)
     webhook_verify_token = fields.Char("Webhook verify token", groups="base.group_system", copy=False)
+
+    messages_per_second = fields.Integer(
+        "Messages per second", default=80, help="Meta's throughput for this sender number (80 by default).")
+
+    def _graph_post(self, path, payload):
+        """POST to the Graph API with the account's token, through the process's one session, with timeouts."""
+        self.ensure_one()
+        url = f"{self.base_url.rstrip('/')}/{self.api_version}/{path}"
+        return SESSION.post(url, json=payload, timeout=20,
+                            headers={"Authorization": f"Bearer {self.sudo().access_token or ''}"})
 
     _phone_number_company_uniq = models.Constraint(
         "UNIQUE(phone_number_id, company_id)", "This phone number is already configured for the company."

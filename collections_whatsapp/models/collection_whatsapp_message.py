@@ -1,7 +1,9 @@
 import logging
+import time
 from datetime import datetime, timezone
 
 import phonenumbers
+import requests
 
 from odoo import api, fields, models
 from odoo.tools import SQL
@@ -9,7 +11,8 @@ from odoo.tools import SQL
 _logger = logging.getLogger(__name__)
 
 # a status only moves forward: a late "delivered" never overwrites "read"
-STATUS_RANK = {"queued": 0, "sent": 1, "delivered": 2, "read": 3}
+STATUS_RANK = {"queued": 0, "sending": 0, "sent": 1, "delivered": 2, "read": 3}
+MAX_TRIES = 5
 OPT_OUT_KEYWORDS = {"stop", "baja", "no", "unsubscribe", "cancelar"}
 
 
@@ -42,8 +45,8 @@ class CollectionWhatsappMessage(models.Model):
     mobile = fields.Char("Number (E.164)", readonly=True)
     direction = fields.Selection([("outbound", "Sent"), ("inbound", "Received")], required=True, readonly=True)
     state = fields.Selection(
-        [("queued", "Queued"), ("sent", "Sent"), ("delivered", "Delivered"), ("read", "Read"),
-         ("failed", "Failed"), ("received", "Received")],
+        [("queued", "Queued"), ("sending", "Sending"), ("sent", "Sent"), ("delivered", "Delivered"),
+         ("read", "Read"), ("failed", "Failed"), ("received", "Received")],
         required=True, default="queued", index=True, readonly=True)
     wamid = fields.Char("WhatsApp message id", readonly=True, copy=False)
     body = fields.Text(readonly=True)
@@ -55,9 +58,104 @@ class CollectionWhatsappMessage(models.Model):
     error_code = fields.Char(readonly=True)
     error_text = fields.Text(readonly=True)
     retry_count = fields.Integer(readonly=True)
+    next_try = fields.Datetime("Next attempt", readonly=True, index="btree_not_null")
+    template_id = fields.Many2one("collection.whatsapp.template", readonly=True, ondelete="restrict")
+    params = fields.Json("Template variables", readonly=True)
+    execution_id = fields.Many2one("collection.step.execution", "Strategy step", readonly=True, ondelete="set null",
+                                   index="btree_not_null")
 
     _wamid_uniq = models.UniqueIndex("(account_id, wamid) WHERE wamid IS NOT NULL",
                                      "A WhatsApp message is recorded once.")
+    # the idempotency key of a reminder: one message per case, stage entry and step
+    _execution_uniq = models.UniqueIndex("(execution_id) WHERE execution_id IS NOT NULL",
+                                         "A strategy step sends one WhatsApp message.")
+
+    # ------------------------------------------------------------------ sending
+    @api.model
+    def _cron_send(self, batch_size=None):
+        """Send queued messages, per account at most its messages-per-second, retrying what can be retried.
+
+        Each message is committed as "sending" before its HTTP call and with its
+        outcome after it: a worker that dies during a call leaves the message in
+        "sending", which the next run marks failed ("outcome unknown") instead
+        of sending it a second time; nothing queued is lost.
+        """
+        self = self.sudo()  # noqa: PLW0642 - the queue is sent for every company and collector
+        in_cron = bool(self.env.context.get("ir_cron_progress_id"))
+        commit = in_cron or self.env.context.get("collection_whatsapp_commit")
+        stale = fields.Datetime.subtract(fields.Datetime.now(), minutes=15)
+        lost = self.search([("state", "=", "sending"), ("write_date", "<", stale)])
+        lost.write({"state": "failed", "error_text": self.env._(
+            "The sender stopped during the call: the outcome is unknown. Check the chat before sending again.")})
+        sent = 0
+        for account in self.env["collection.whatsapp.account"].search([]):
+            rate = max(account.messages_per_second, 1)
+            while True:
+                self.env.flush_all()  # the outcomes just written are what the next claim must see
+                self.env.cr.execute(SQL(
+                    """
+                    SELECT id FROM collection_whatsapp_message
+                     WHERE account_id = %s AND state = 'queued' AND direction = 'outbound'
+                       AND (next_try IS NULL OR next_try <= now() AT TIME ZONE 'UTC')
+                     ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED
+                    """, account.id, batch_size or rate))
+                batch = self.browse([row[0] for row in self.env.cr.fetchall()])
+                if not batch:
+                    break
+                started = time.monotonic()
+                for message in batch:
+                    message.write({"state": "sending"})
+                    if commit:
+                        self.env.cr.commit()  # noqa: B012 - "sending" must be durable before the call
+                    message._send_now()
+                    if commit:
+                        self.env.cr.commit()  # noqa: B012 - one message's outcome at a time
+                    sent += 1
+                # Meta's throughput per sender number: at most ``rate`` messages a second
+                elapsed = time.monotonic() - started
+                if len(batch) >= rate and elapsed < 1 and not self.env.context.get("collection_whatsapp_no_wait"):
+                    time.sleep(1 - elapsed)
+        return sent
+
+    def _send_now(self):
+        """One Graph API call; the outcome (sent, retry with back-off, or failed with Meta's reason) is written."""
+        self.ensure_one()
+        account = self.account_id
+        payload = {
+            "messaging_product": "whatsapp", "recipient_type": "individual", "to": self.mobile.lstrip("+"),
+            "type": "template",
+            "template": {"name": self.template_id.name, "language": {"code": self.template_id.lang},
+                         "components": [{"type": "body", "parameters": [
+                             {"type": "text", "text": value} for value in (self.params or [])]}]},
+        }
+        try:
+            response = account._graph_post(f"{account.phone_number_id}/messages", payload)
+        except (requests.ConnectionError, requests.Timeout) as error:
+            return self._retry_later(None, self.env._("No answer from WhatsApp: %s", error))
+        try:
+            data = response.json()
+        except ValueError:
+            data = {}
+        if response.status_code == 200 and data.get("messages"):
+            return self.write({"state": "sent", "wamid": data["messages"][0]["id"], "date_sent": fields.Datetime.now(),
+                               "error_code": False, "error_text": False, "next_try": False})
+        error = data.get("error") or {}
+        code, text = str(error.get("code") or response.status_code), error.get("message") or response.reason
+        if response.status_code == 429 or response.status_code >= 500:
+            return self._retry_later(code, text)
+        return self.write({"state": "failed", "error_code": code, "error_text": text,
+                           "date_failed": fields.Datetime.now(), "next_try": False})
+
+    def _retry_later(self, code, text):
+        """Exponential back-off (1, 2, 4, 8… minutes); permanently failed after MAX_TRIES attempts."""
+        tries = self.retry_count + 1
+        if tries >= MAX_TRIES:
+            return self.write({"state": "failed", "retry_count": tries, "error_code": code or False,
+                               "error_text": self.env._("Gave up after %(tries)s attempts: %(reason)s",
+                                                        tries=tries, reason=text),
+                               "date_failed": fields.Datetime.now(), "next_try": False})
+        return self.write({"state": "queued", "retry_count": tries, "error_code": code or False, "error_text": text,
+                           "next_try": fields.Datetime.add(fields.Datetime.now(), minutes=2 ** (tries - 1))})
 
     # ------------------------------------------------------------------ webhook
     @api.model
@@ -79,7 +177,7 @@ class CollectionWhatsappMessage(models.Model):
             if not message[f"date_{new}"]:
                 values[f"date_{new}"] = when  # the time of each step is kept even when it arrives late
             if new == "failed":
-                if message.state in ("queued", "sent"):
+                if message.state in ("queued", "sending", "sent"):
                     error = (status.get("errors") or [{}])[0]
                     values.update(state="failed", error_code=str(error.get("code") or ""),
                                   error_text=error.get("title") or error.get("message") or "")
