@@ -36,6 +36,20 @@ def _helper_process(args, day):
     return helper
 
 
+def drive(registry, plan):
+    """A cron worker's loop from outside a cron: one committed transaction per step (the plan, each batch)."""
+    total = {}
+    while True:
+        with registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"collection_step_by_step": True})
+            step = env["collection.engine"]._work_day(plan=plan)
+        for key, value in step.items():
+            if isinstance(value, int):
+                total[key] = total.get(key, 0) + value
+        if not step.get("planned") and not step.get("batches"):
+            return total
+
+
 def helper_main(db, day):
     """Wait for the day's plan, then claim batches like the cron's second worker does."""
     registry = Registry(db)
@@ -43,11 +57,12 @@ def helper_main(db, day):
     with freeze_time(day, tick=True):
         for _attempt in range(6000):
             with registry.cursor() as cr:
-                env = api.Environment(cr, SUPERUSER_ID, {"collection_commit_each_batch": True})
+                env = api.Environment(cr, SUPERUSER_ID, {})
                 run = env["collection.run"].search([("date", "=", datetime.date.today())])
-                if run.planned or run.state == "done":
-                    env["collection.engine"]._cron_run_helper()
-                    return
+                ready = run.planned or run.state == "done"
+            if ready:
+                drive(registry, plan=False)
+                return
             time.sleep(0.02)
 
 
@@ -65,9 +80,11 @@ def run_once(registry, label, count_writes=False, workers=1):
             started = cr.fetchone()[0]
     helpers = [_helper_process(ARGS, datetime.date.today()) for _index in range(workers - 1)]
     q0, t0 = sql_db.sql_counter, time.time()
-    with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {"collection_commit_each_batch": workers > 1})
-        summary = env["collection.engine"]._cron_run()
+    if workers > 1:
+        summary = drive(registry, plan=True)
+    else:
+        with registry.cursor() as cr:
+            summary = api.Environment(cr, SUPERUSER_ID, {})["collection.engine"]._cron_run()
     for helper in helpers:
         if helper.wait() != 0:
             raise RuntimeError("the second worker failed")

@@ -76,16 +76,21 @@ class CollectionEngine(models.AbstractModel):
         """Claim the day's pending batches one by one (``FOR UPDATE SKIP LOCKED``) until none is left.
 
         In a cron each batch is committed with its result (``_commit_progress``);
-        several workers share the day's batches, never the same debtor.
+        several workers share the day's batches, never the same debtor. With the
+        context key ``collection_step_by_step`` (a caller that commits between
+        calls, like the benchmark) one call plans the day or does one batch.
         """
         self = self.sudo()  # noqa: PLW0642 - the cron acts for every company and collector
         # what the run writes (history reasons, segment reasons, tasks) reads in the database's language
         self = self.with_context(lang=self._database_lang())  # noqa: PLW0642
         in_cron = bool(self.env.context.get("ir_cron_progress_id"))
-        commit_each = in_cron or self.env.context.get("collection_commit_each_batch")
+        # outside a cron (benchmarks, tests), a caller that commits itself asks for one step per call
+        step_by_step = not in_cron and self.env.context.get("collection_step_by_step")
         today = fields.Date.context_today(self)
-        run = self.env["collection.run"]._for_day(today)
+        run = self.env["collection.run"]._for_day(today, create=plan)
         summary = self._empty_summary()
+        if not run:
+            return summary  # the second worker waits for the daily cron to open the day
         if run.state == "done":
             if in_cron:
                 self.env["ir.cron"]._commit_progress(0, remaining=0)
@@ -101,9 +106,10 @@ class CollectionEngine(models.AbstractModel):
                 # the second worker starts as soon as the plan is committed
                 self.env.ref("collections_management.ir_cron_collection_engine_helper")._trigger()
             if in_cron:
-                self.env["ir.cron"]._commit_progress(0, remaining=planned)
-            elif commit_each:
-                self.env.cr.commit()  # noqa: B012 - the plan must be visible to the other workers
+                self.env["ir.cron"]._commit_progress(0, remaining=planned)  # the plan, visible to the others
+            elif step_by_step:
+                summary["planned"] = planned
+                return summary
         while True:
             claimed = run._claim_batch()
             if not claimed:
@@ -117,8 +123,9 @@ class CollectionEngine(models.AbstractModel):
                 time_left = self.env["ir.cron"]._commit_progress(1, remaining=run._pending_count())
                 if time_left <= 0:
                     return summary
-            elif commit_each:
-                self.env.cr.commit()  # noqa: B012 - one transaction per batch, as in the cron
+            elif step_by_step:
+                summary["batches"] = 1
+                return summary
         if run._finish_if_complete():
             self._end_catch_up()
         _logger.info("collections engine: %s", {k: v for k, v in summary.items() if k != "details"})

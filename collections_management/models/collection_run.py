@@ -75,8 +75,16 @@ class CollectionRun(models.Model):
         return previous.date
 
     @api.model
-    def _for_day(self, day):
-        """The run of ``day``, created if missing (ON CONFLICT: two workers get the same row)."""
+    def _for_day(self, day, create=True):
+        """The run of ``day``, created if missing and ``create`` (ON CONFLICT: two workers get the same row).
+
+        An existing run is read first: inserting over a row another worker updated since this
+        transaction began would be a serialization failure under Odoo's repeatable read.
+        """
+        self.env.cr.execute(SQL("SELECT id FROM collection_run WHERE date = %s", day))
+        row = self.env.cr.fetchone()
+        if row or not create:
+            return self.browse(row and row[0])
         self.env.cr.execute(SQL(
             """
             INSERT INTO collection_run (date, state, planned, date_start, create_uid, create_date,

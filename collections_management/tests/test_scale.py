@@ -245,10 +245,18 @@ class TestTwoWorkers(TransactionCase):
         self.addCleanup(self._reset_batch_size)
         errors = []
 
+        def drive(plan):
+            # a cron worker commits after each step (the plan, each batch): so does this one
+            while True:
+                with self.registry.cursor() as cr:
+                    env = self._worker_env(cr, {"collection_step_by_step": True})
+                    step = env["collection.engine"]._work_day(plan=plan)
+                if not step.get("planned") and not step.get("batches"):
+                    return
+
         def daily_cron():
             try:
-                with self.registry.cursor() as cr:
-                    self._worker_env(cr, {"collection_commit_each_batch": True})["collection.engine"]._cron_run()
+                drive(plan=True)
             except Exception as exc:  # noqa: BLE001 - reported by the assertion below
                 errors.append(exc)
 
@@ -256,11 +264,11 @@ class TestTwoWorkers(TransactionCase):
             try:
                 for _attempt in range(600):
                     with self.registry.cursor() as cr:
-                        env = self._worker_env(cr, {"collection_commit_each_batch": True})
-                        run = env["collection.run"].search([("date", "=", fields.Date.today())])
-                        if run.planned:
-                            env["collection.engine"]._cron_run_helper()
-                            return
+                        env = self._worker_env(cr)
+                        planned = env["collection.run"].search([("date", "=", fields.Date.today())]).planned
+                    if planned:
+                        drive(plan=False)
+                        return
                     time.sleep(0.01)
             except Exception as exc:  # noqa: BLE001 - reported by the assertion below
                 errors.append(exc)

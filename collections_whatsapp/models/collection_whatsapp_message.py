@@ -72,7 +72,7 @@ class CollectionWhatsappMessage(models.Model):
 
     # ------------------------------------------------------------------ sending
     @api.model
-    def _cron_send(self, batch_size=None):
+    def _cron_send(self):
         """Send queued messages, per account at most its messages-per-second, retrying what can be retried.
 
         Each message is committed as "sending" before its HTTP call and with its
@@ -82,7 +82,7 @@ class CollectionWhatsappMessage(models.Model):
         """
         self = self.sudo()  # noqa: PLW0642 - the queue is sent for every company and collector
         in_cron = bool(self.env.context.get("ir_cron_progress_id"))
-        commit = in_cron or self.env.context.get("collection_whatsapp_commit")
+        Cron = self.env["ir.cron"]
         stale = fields.Datetime.subtract(fields.Datetime.now(), minutes=15)
         lost = self.search([("state", "=", "sending"), ("write_date", "<", stale)])
         lost.write({"state": "failed", "error_text": self.env._(
@@ -90,31 +90,35 @@ class CollectionWhatsappMessage(models.Model):
         sent = 0
         for account in self.env["collection.whatsapp.account"].search([]):
             rate = max(account.messages_per_second, 1)
+            window, in_window = time.monotonic(), 0
             while True:
                 self.env.flush_all()  # the outcomes just written are what the next claim must see
+                # one message at a time: its row lock is the claim, released only once it is "sending"
                 self.env.cr.execute(SQL(
                     """
                     SELECT id FROM collection_whatsapp_message
                      WHERE account_id = %s AND state = 'queued' AND direction = 'outbound'
                        AND (next_try IS NULL OR next_try <= now() AT TIME ZONE 'UTC')
-                     ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED
-                    """, account.id, batch_size or rate))
-                batch = self.browse([row[0] for row in self.env.cr.fetchall()])
-                if not batch:
+                     ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED
+                    """, account.id))
+                row = self.env.cr.fetchone()
+                if not row:
                     break
-                started = time.monotonic()
-                for message in batch:
-                    message.write({"state": "sending"})
-                    if commit:
-                        self.env.cr.commit()  # noqa: B012 - "sending" must be durable before the call
-                    message._send_now()
-                    if commit:
-                        self.env.cr.commit()  # noqa: B012 - one message's outcome at a time
-                    sent += 1
+                message = self.browse(row[0])
+                message.write({"state": "sending"})
+                if in_cron:
+                    Cron._commit_progress(0)  # "sending" is durable before the call
+                message._send_now()
+                sent += 1
+                if in_cron:
+                    Cron._commit_progress(1)  # and the message's outcome after it
                 # Meta's throughput per sender number: at most ``rate`` messages a second
-                elapsed = time.monotonic() - started
-                if len(batch) >= rate and elapsed < 1 and not self.env.context.get("collection_whatsapp_no_wait"):
-                    time.sleep(1 - elapsed)
+                in_window += 1
+                if in_window >= rate:
+                    elapsed = time.monotonic() - window
+                    if elapsed < 1 and not self.env.context.get("collection_whatsapp_no_wait"):
+                        time.sleep(1 - elapsed)
+                    window, in_window = time.monotonic(), 0
         return sent
 
     def _send_now(self):
