@@ -1,6 +1,7 @@
 import requests
 
 from odoo import fields, models
+from odoo.exceptions import UserError
 
 # one HTTP session per process: connections to the Graph API are reused between messages
 SESSION = requests.Session()
@@ -33,6 +34,24 @@ class CollectionWhatsappAccount(models.Model):
         url = f"{self.base_url.rstrip('/')}/{self.api_version}/{path}"
         return SESSION.post(url, json=payload, timeout=20,
                             headers={"Authorization": f"Bearer {self.sudo().access_token or ''}"})
+
+    def action_test_connection(self):
+        """Ask the Graph API for the sender number with the account's token; say what it answered."""
+        self.ensure_one()
+        url = f"{self.base_url.rstrip('/')}/{self.api_version}/{self.phone_number_id}"
+        try:
+            response = SESSION.get(url, timeout=20, headers={"Authorization": f"Bearer {self.sudo().access_token or ''}"})
+            data = response.json()
+        except (requests.RequestException, ValueError) as error:
+            raise UserError(self.env._("WhatsApp did not answer: %s", error)) from error
+        if response.status_code != 200:
+            raise UserError(self.env._("WhatsApp refused the connection: %s",
+                                       (data.get("error") or {}).get("message") or response.reason))
+        return {"type": "ir.actions.client", "tag": "display_notification", "params": {
+            "type": "success", "title": self.env._("Connected"),
+            "message": self.env._("Sender number %(number)s (%(name)s).", number=data.get("display_phone_number", "?"),
+                                  name=data.get("verified_name", "?")),
+        }}
 
     _phone_number_company_uniq = models.Constraint(
         "UNIQUE(phone_number_id, company_id)", "This phone number is already configured for the company."

@@ -12,6 +12,14 @@ class ResPartner(models.Model):
         help="No WhatsApp template is sent to a customer without opt-in; an opt-out keyword (STOP, BAJA, NO) "
              "in any message withdraws it.")
     collection_whatsapp_consent_date = fields.Datetime("WhatsApp consent date", readonly=True)
+
+    def write(self, vals):
+        if "collection_whatsapp_consent" in vals and "collection_whatsapp_consent_date" not in vals:
+            # who changed it and when is kept with the consent itself
+            vals = dict(vals, collection_whatsapp_consent_date=fields.Datetime.now(),
+                        collection_whatsapp_consent_source=vals.get("collection_whatsapp_consent_source")
+                        or self.env._("Set by %s", self.env.user.name))
+        return super().write(vals)
     collection_whatsapp_consent_source = fields.Char("WhatsApp consent source", readonly=True)
 
     def _collection_whatsapp_number(self, company=None):

@@ -4,6 +4,7 @@ from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from odoo.addons.collections_management.tests.common import CollectionsCommon
@@ -14,6 +15,20 @@ class FakeGraphApi(BaseHTTPRequestHandler):
 
     script = []     # replies to give, in order: (HTTP status, JSON body); then success
     received = []   # what was posted: path, token, body
+
+    def do_GET(self):  # noqa: N802 - http.server's name
+        type(self).received.append({"path": self.path, "auth": self.headers.get("Authorization"), "body": None})
+        if self.headers.get("Authorization") == "Bearer EAAG-test":
+            status, reply = 200, {"display_phone_number": "+54 9 11 4000-0000", "verified_name": "Cobranzas SA",
+                                  "id": "1001"}
+        else:
+            status, reply = meta_error(190, "Invalid OAuth access token.", 401)
+        data = json.dumps(reply).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
 
     def do_POST(self):  # noqa: N802 - http.server's name
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
@@ -165,3 +180,16 @@ class TestWhatsappSending(CollectionsCommon):
         self.assertEqual(FakeGraphApi.received, [], "never sent a second time")
         self.assertEqual(message.state, "failed")
         self.assertIn("outcome is unknown", message.error_text)
+
+    def test_test_connection(self):
+        action = self.account.action_test_connection()
+        self.assertIn("Cobranzas SA", action["params"]["message"])
+        self.assertEqual(FakeGraphApi.received[-1]["path"], "/v21.0/1001")
+        self.account.access_token = "wrong"
+        with self.assertRaisesRegex(UserError, "Invalid OAuth access token"):
+            self.account.action_test_connection()
+
+    def test_consent_change_is_dated_and_attributed(self):
+        self.partner_b.collection_whatsapp_consent = "in"
+        self.assertTrue(self.partner_b.collection_whatsapp_consent_date)
+        self.assertIn(self.env.user.name, self.partner_b.collection_whatsapp_consent_source)
