@@ -131,22 +131,15 @@ class AccountMove(models.Model):
         posted._collection_enqueue_refresh()
         return posted
 
-    def button_draft(self):
-        moves = self.filtered(lambda m: m.state == "posted")
-        res = super().button_draft()
-        moves._collection_enqueue_refresh()
-        return res
-
-    def button_cancel(self):
-        moves = self.filtered(lambda m: m.state == "posted")
-        res = super().button_cancel()
-        moves._collection_enqueue_refresh()
-        return res
-
     def write(self, vals):
+        # an entry leaving "posted" (reset to draft or cancelled by Odoo's own buttons) leaves the debt
+        leaving = self.filtered(lambda m: m.state == "posted") if vals.get("state") in ("draft", "cancel") \
+            else self.browse()
         res = super().write(vals)
         if "collection_excluded" in vals or "collection_disputed" in vals:
             self._collection_enqueue_refresh()
+        elif leaving:
+            leaving._collection_enqueue_refresh()
         return res
 
     def _collection_enqueue_refresh(self):

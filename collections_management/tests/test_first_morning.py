@@ -80,6 +80,17 @@ class TestFirstMorning(CollectionsCommon):
         self.env["collection.engine"]._cron_refresh()
         self.assertEqual(case.state, "closed")
 
+    def test_posting_and_resetting_an_invoice_queue_its_debtor(self):
+        Request = self.env["collection.refresh.request"].sudo()
+        move = self._invoice(self.partner_a, 20, 300)
+        self.assertEqual(Request.search([]).partner_id, self.partner_a, "posting a debt queues its debtor")
+        Request.search([]).unlink()
+        move.button_draft()
+        self.assertEqual(Request.search([]).partner_id, self.partner_a, "and so does taking it back")
+        Request.search([]).unlink()
+        move.write({"ref": "no change to the debt"})
+        self.assertFalse(Request.search([]), "an unrelated write queues nothing")
+
     def test_register_promise_dialog(self):
         self._invoice(self.partner_a, 20, 300)
         self._invoice(self.partner_a, 40, 200)

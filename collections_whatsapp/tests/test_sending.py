@@ -23,12 +23,7 @@ class FakeGraphApi(BaseHTTPRequestHandler):
                                   "id": "1001"}
         else:
             status, reply = meta_error(190, "Invalid OAuth access token.", 401)
-        data = json.dumps(reply).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        self._reply(status, reply)
 
     def do_POST(self):  # noqa: N802 - http.server's name
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
@@ -38,6 +33,9 @@ class FakeGraphApi(BaseHTTPRequestHandler):
         else:
             status, reply = 200, {"messaging_product": "whatsapp", "contacts": [{"wa_id": body["to"]}],
                                   "messages": [{"id": f"wamid.FAKE{len(type(self).received)}"}]}
+        self._reply(status, reply)
+
+    def _reply(self, status, reply):
         data = json.dumps(reply).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
