@@ -272,6 +272,11 @@ class CollectionCase(models.Model):
         """The link to the debtor's online statement that reminders carry; none without the portal addon."""
         return False
 
+    @api.model
+    def _collection_has_portal(self):
+        """Whether cases have an online statement link (collections_portal says yes)."""
+        return False
+
     def _collection_prepare_portal_links(self):
         """Make sure every case of a batch has its statement link before reminders are rendered."""
         return None

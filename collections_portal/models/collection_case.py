@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
@@ -22,6 +22,10 @@ class CollectionCase(models.Model):
         """The statement link reminders carry: opens this debtor's statement without an account."""
         self.ensure_one()
         return self.get_base_url() + self.get_portal_url()
+
+    @api.model
+    def _collection_has_portal(self):
+        return True
 
     def _collection_prepare_portal_links(self):
         """Give every case of a batch its statement token in one statement (reminders render thousands)."""

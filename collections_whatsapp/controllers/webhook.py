@@ -58,7 +58,7 @@ class CollectionsWhatsappWebhook(http.Controller):
                     ("account_id", "in", accounts.filtered(lambda a, waba=waba: a.business_account_id == waba).ids),
                     ("name", "=", value.get("message_template_name")),
                     ("lang", "=", value.get("message_template_language")),
-                ])._apply_review(value.get("event"))
+                ])._apply_review(value.get("event"), value.get("reason"))
             return request.make_response(json.dumps({"ok": True}), headers=[("Content-Type", "application/json")])
         phone_ids = {(value.get("metadata") or {}).get("phone_number_id") for value in changes} - {None}
         accounts = Account.search([("phone_number_id", "in", list(phone_ids))]) if phone_ids else Account

@@ -1,6 +1,6 @@
 import requests
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 # one HTTP session per process: connections to the Graph API are reused between messages
@@ -34,6 +34,57 @@ class CollectionWhatsappAccount(models.Model):
         url = f"{self.base_url.rstrip('/')}/{self.api_version}/{path}"
         return SESSION.post(url, json=payload, timeout=20,
                             headers={"Authorization": f"Bearer {self.sudo().access_token or ''}"})
+
+    def _graph_call(self, method, path, payload=None, params=None, url=None):
+        """A Graph API call a user waits for: its JSON, or a UserError with Meta's own reason."""
+        self.ensure_one()
+        url = url or f"{self.base_url.rstrip('/')}/{self.api_version}/{path}"
+        try:
+            response = SESSION.request(method, url, json=payload, params=params, timeout=20,
+                                       headers={"Authorization": f"Bearer {self.sudo().access_token or ''}"})
+            data = response.json()
+        except (requests.RequestException, ValueError) as error:
+            raise UserError(self.env._("WhatsApp did not answer: %s", error)) from error
+        if response.status_code != 200:
+            error = data.get("error") or {}
+            raise UserError(self.env._("WhatsApp refused: %s",
+                                       error.get("error_user_msg") or error.get("message") or response.reason))
+        return data
+
+    def _sync_templates(self, templates=None):
+        """Read the review status of the account's templates from Meta (all pages) and apply it."""
+        self.ensure_one()
+        templates = templates if templates is not None else self.env["collection.whatsapp.template"].search(
+            [("account_id", "=", self.id)])
+        by_key = {(template.name, template.lang): template for template in templates}
+        data = self._graph_call("get", f"{self.business_account_id}/message_templates",
+                                params={"fields": "name,language,status,id,rejected_reason", "limit": 100})
+        while True:
+            for remote in data.get("data") or []:
+                if template := by_key.get((remote.get("name"), remote.get("language"))):
+                    if remote.get("id") and template.meta_template_id != remote["id"]:
+                        template.sudo().meta_template_id = remote["id"]
+                    template._apply_review(remote.get("status"), remote.get("rejected_reason"))
+            next_page = (data.get("paging") or {}).get("next")
+            if not next_page:
+                return True
+            data = self._graph_call("get", None, url=next_page)
+
+    def action_sync_templates(self):
+        for account in self:
+            account._sync_templates()
+        return True
+
+    def action_create_default_templates(self):
+        """Spanish and English templates for each default stage of the company, ready to submit."""
+        self.env["collection.whatsapp.template"]._create_defaults(self)
+        return True
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        accounts = super().create(vals_list)
+        accounts.action_create_default_templates()
+        return accounts
 
     def action_test_connection(self):
         """Ask the Graph API for the sender number with the account's token; say what it answered."""

@@ -6,14 +6,19 @@ import phonenumbers
 import requests
 
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL, format_amount, format_date
+
+from .intent import parse_date, read_intent
 
 _logger = logging.getLogger(__name__)
 
 # a status only moves forward: a late "delivered" never overwrites "read"
 STATUS_RANK = {"queued": 0, "sending": 0, "sent": 1, "delivered": 2, "read": 3}
 MAX_TRIES = 5
-OPT_OUT_KEYWORDS = {"stop", "baja", "no", "unsubscribe", "cancelar"}
+WINDOW_HOURS = 24  # Meta's customer-service window: free text only this long after the customer wrote
+INTENTS = [("opt_out", "Opt-out"), ("pay", "Asked to pay"), ("promise", "Promise to pay"), ("dispute", "Dispute"),
+           ("paid", "Says already paid"), ("talk", "Wants to talk"), ("other", "Other")]
 
 
 def to_e164(number, region):
@@ -63,6 +68,11 @@ class CollectionWhatsappMessage(models.Model):
     params = fields.Json("Template variables", readonly=True)
     execution_id = fields.Many2one("collection.step.execution", "Strategy step", readonly=True, ondelete="set null",
                                    index="btree_not_null")
+    intent = fields.Selection(INTENTS, readonly=True, help="What the customer's reply asked for, as it was read.")
+    outcome = fields.Char("What was done", readonly=True)
+    reply_to_id = fields.Many2one("collection.whatsapp.message", "In reply to", readonly=True, ondelete="set null")
+    promise_id = fields.Many2one("collection.promise", readonly=True, ondelete="set null")
+    dispute_id = fields.Many2one("collection.dispute", readonly=True, ondelete="set null")
 
     _wamid_uniq = models.UniqueIndex("(account_id, wamid) WHERE wamid IS NOT NULL",
                                      "A WhatsApp message is recorded once.")
@@ -125,13 +135,11 @@ class CollectionWhatsappMessage(models.Model):
         """One Graph API call; the outcome (sent, retry with back-off, or failed with Meta's reason) is written."""
         self.ensure_one()
         account = self.account_id
-        payload = {
-            "messaging_product": "whatsapp", "recipient_type": "individual", "to": self.mobile.lstrip("+"),
-            "type": "template",
-            "template": {"name": self.template_id.name, "language": {"code": self.template_id.lang},
-                         "components": [{"type": "body", "parameters": [
-                             {"type": "text", "text": value} for value in (self.params or [])]}]},
-        }
+        payload = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": self.mobile.lstrip("+")}
+        if self.template_id:
+            payload.update(type="template", template=self.template_id._message_payload(self.params or []))
+        else:  # free text: queued only inside the customer-service window (see _queue_text)
+            payload.update(type="text", text={"body": self.body, "preview_url": True})
         try:
             response = account._graph_post(f"{account.phone_number_id}/messages", payload)
         except (requests.ConnectionError, requests.Timeout) as error:
@@ -141,8 +149,10 @@ class CollectionWhatsappMessage(models.Model):
         except ValueError:
             data = {}
         if response.status_code == 200 and data.get("messages"):
-            return self.write({"state": "sent", "wamid": data["messages"][0]["id"], "date_sent": fields.Datetime.now(),
-                               "error_code": False, "error_text": False, "next_try": False})
+            self.write({"state": "sent", "wamid": data["messages"][0]["id"], "date_sent": fields.Datetime.now(),
+                        "error_code": False, "error_text": False, "next_try": False})
+            return self._log_in_chatter(self.env._("WhatsApp sent to %(number)s: %(text)s", number=self.mobile,
+                                                   text=self.body or self.template_id.name))
         error = data.get("error") or {}
         code, text = str(error.get("code") or response.status_code), error.get("message") or response.reason
         if response.status_code == 429 or response.status_code >= 500:
@@ -192,14 +202,20 @@ class CollectionWhatsappMessage(models.Model):
 
     @api.model
     def _receive(self, account, messages, contacts=()):
-        """Record inbound messages once (by wamid), attach them to the debtor's open case, honour opt-outs."""
+        """Record inbound messages once (by wamid), attach them to the debtor's open case and act on them.
+
+        What the customer asked for is read from the quick-reply button or the
+        text (see ``intent.read_intent``) and done as a collector would: the
+        payment link, a promise, a dispute, an opt-out, else a task for the
+        case's collector. Each reply is a message of its own in the queue.
+        """
         names = {contact.get("wa_id"): (contact.get("profile") or {}).get("name") for contact in contacts}
         for incoming in messages:
             wamid = incoming.get("id")
             sender = "+" + str(incoming.get("from", "")).lstrip("+")
-            text = ((incoming.get("text") or {}).get("body")
-                    or (incoming.get("button") or {}).get("text")
-                    or ((incoming.get("interactive") or {}).get("button_reply") or {}).get("title") or "")
+            button = incoming.get("button") or {}
+            reply = (incoming.get("interactive") or {}).get("button_reply") or {}
+            text = (incoming.get("text") or {}).get("body") or button.get("text") or reply.get("title") or ""
             self.env.cr.execute(SQL(
                 """
                 INSERT INTO collection_whatsapp_message (account_id, company_id, mobile, direction, state, wamid, body,
@@ -221,9 +237,173 @@ class CollectionWhatsappMessage(models.Model):
                 [("partner_id", "=", partner.commercial_partner_id.id), ("company_id", "=", account.company_id.id),
                  ("state", "=", "open")], limit=1) if partner else self.env["collection.case"]
             message.write({"partner_id": partner.id, "case_id": case.id})
-            if partner and text.strip().lower() in OPT_OUT_KEYWORDS:
-                partner.commercial_partner_id._collection_whatsapp_opt_out(text.strip())
+            who = names.get(incoming.get("from")) or partner.name or sender
+            body = self.env._("WhatsApp from %(who)s (%(number)s): %(text)s", who=who, number=sender, text=text)
             if case:
-                case.message_post(body=self.env._("WhatsApp from %(who)s (%(number)s): %(text)s",
-                                                  who=names.get(incoming.get("from")) or partner.name,
-                                                  number=sender, text=text))
+                case.message_post(body=body)
+            elif partner:
+                partner.commercial_partner_id._message_log(body=body)
+            # tasks and outcomes in the collectors' language, answers in the customer's
+            staff_lang = (case.user_id.lang or account.company_id.partner_id.lang or self.env.lang)
+            message.with_context(lang=staff_lang)._act_on(text, button.get("payload") or reply.get("id"),
+                                                          partner.lang or staff_lang)
+
+    def _act_on(self, text, payload=None, customer_lang=None):
+        """Do what the inbound message asks, once; the outcome is kept on the message for the inbox."""
+        self.ensure_one()
+        partner, case = self.partner_id, self.case_id
+        today = fields.Date.context_today(self)
+        intent = read_intent(text, payload)
+        when = parse_date(text, today, month_first=customer_lang == "en_US") if intent in ("other", "promise") \
+            else None
+        if intent == "other" and when and case:
+            intent = "promise"  # a date alone answers our "on which date?" question
+        self.intent = intent
+        _ = self.env._
+        cust = self.with_context(lang=customer_lang or self.env.lang).env  # what the customer reads
+        if intent == "opt_out":
+            if partner:
+                partner.commercial_partner_id._collection_whatsapp_opt_out(text.strip())
+            self.outcome = _("WhatsApp messages stopped for this customer.")
+            return
+        if not case:
+            self.outcome = _("No open case for this number: see the inbox.")
+            return
+        if intent == "pay":
+            url = case._collection_portal_url()
+            amount = format_amount(cust, case._collection_open_receivable(), case.currency_id)
+            if url:
+                self._reply(cust._("You can see your statement and pay %(amount)s online here: %(url)s",
+                                   amount=amount, url=url))
+                self.outcome = _("Payment link sent.")
+            else:
+                self._reply(cust._("Thank you. A collector will send you the payment details for %s.", amount))
+                self._task(_("Customer asked how to pay on WhatsApp"), text)
+                self.outcome = _("Task for the collector: send the payment details.")
+        elif intent == "promise" and not when:
+            self._reply(cust._("On which date will you pay? Write it like 15/12 or \"next Friday\"."))
+            self.outcome = _("Asked the customer for the date.")
+        elif intent == "promise":
+            self._promise(when, text, cust)
+        elif intent == "dispute":
+            self._dispute(text, cust)
+        elif intent == "paid":
+            self._reply(cust._("Thank you. We will check your payment and let you know."))
+            self._task(_("Customer says it has already paid (WhatsApp)"), text)
+            self.outcome = _("Task for the collector: check the payment.")
+        else:
+            if intent == "talk":
+                self._reply(cust._("A collector will contact you shortly."))
+            self._task(_("WhatsApp message to answer"), text)
+            self.outcome = _("Task for the collector.")
+
+    def _promise(self, when, text, cust):
+        """A promise of what is claimed (else all that is owed) on the date the customer wrote, confirmed back."""
+        case, _ = self.case_id, self.env._
+        owed = case._collection_open_receivable()
+        claimed = case._collection_claimed_total()
+        amount = min(claimed, owed) if case.currency_id.compare_amounts(claimed, 0) > 0 else owed
+        try:
+            with self.env.cr.savepoint():
+                promise = self.env["collection.promise"].sudo().create({
+                    "case_id": case.id, "date": when, "amount": amount, "source": "whatsapp",
+                    "user_id": case.user_id.id, "note": text,
+                })
+        except (ValidationError, UserError) as error:
+            self._reply(cust._("We could not record that date: %s A collector will contact you.", error.args[0]))
+            self._task(_("Promise on WhatsApp could not be recorded"), f"{text}\n{error.args[0]}")
+            self.outcome = _("Promise refused: %s", error.args[0])
+            return
+        self.promise_id = promise
+        self._reply(cust._("Thank you. We have recorded your promise to pay %(amount)s by %(date)s.",
+                           amount=format_amount(cust, promise.amount, case.currency_id),
+                           date=format_date(cust, promise.date)))
+        self._task(_("Promise to pay on WhatsApp: %(amount)s by %(date)s",
+                     amount=format_amount(self.env, promise.amount, case.currency_id),
+                     date=format_date(self.env, promise.date)), text)
+        self.outcome = _("Promise recorded.")
+
+    def _dispute(self, text, cust):
+        """A dispute on the invoice the customer names, else the oldest one claimed (disputed ones are not)."""
+        case, _ = self.case_id, self.env._
+        invoices = case._collection_overdue_moves()
+        normalized = (text or "").upper().replace(" ", "")
+        named = invoices.filtered(lambda m: m.name and m.name.upper().replace(" ", "") in normalized)
+        invoice = (named or invoices)[:1]
+        if not invoice:
+            self._task(_("Dispute raised on WhatsApp: no open invoice left to dispute"), text)
+            self.outcome = _("Task for the collector: no invoice to dispute.")
+            return
+        responsible = self.env["collection.engine"].sudo()._responsible(case)
+        try:
+            with self.env.cr.savepoint():
+                dispute = self.env["collection.dispute"].sudo().create({
+                    "move_id": invoice.id, "reason": "other", "description": text[:2000], "source": "whatsapp",
+                    "amount_disputed": invoice.amount_residual, "user_id": responsible.id,
+                })
+        except (ValidationError, UserError) as error:
+            self._task(_("Dispute on WhatsApp could not be recorded"), f"{text}\n{error.args[0]}")
+            self.outcome = _("Dispute refused: %s", error.args[0])
+            return
+        self.dispute_id = dispute
+        if responsible:
+            dispute.activity_schedule("mail.mail_activity_data_todo", user_id=responsible.id,
+                                      summary=_("Dispute from WhatsApp on %s", invoice.name), note=text)
+        self._reply(cust._("We have opened a review of invoice %s. A collector will contact you; "
+                           "until then it is not claimed.", invoice.name))
+        self.outcome = _("Dispute opened on %s.", invoice.name)
+
+    def _task(self, summary, text):
+        """A to-do for the case's collector (else the company's responsible) about this message."""
+        self.env["collection.engine"].sudo()._schedule_activities(
+            self.case_id, self.env.ref("mail.mail_activity_data_todo"), summary, fields.Date.context_today(self),
+            note=text)
+
+    def _reply(self, text):
+        """Answer the customer inside the window their message opened (never one who opted out)."""
+        if self.partner_id.commercial_partner_id.collection_whatsapp_consent == "out":
+            return self.browse()
+        return self._queue_text(self.account_id, self.partner_id, self.case_id, self.mobile, text, reply_to=self)
+
+    # ------------------------------------------------------------------ free text
+    @api.model
+    def _window_open(self, account, mobile):
+        """Whether the customer wrote to this account in the last 24 hours (Meta's customer-service window)."""
+        since = fields.Datetime.subtract(fields.Datetime.now(), hours=WINDOW_HOURS)
+        return bool(self.sudo().search_count([
+            ("account_id", "=", account.id), ("mobile", "=", mobile), ("direction", "=", "inbound"),
+            ("date_received", ">=", since)], limit=1))
+
+    @api.model
+    def _queue_text(self, account, partner, case, mobile, text, reply_to=None):
+        """Queue a free-text message: only inside the 24-hour window and never to a customer who opted out."""
+        if not (text or "").strip():
+            raise UserError(self.env._("Write the message to send."))
+        if not self._window_open(account, mobile):
+            raise UserError(self.env._(
+                "%s has not written in the last 24 hours: WhatsApp only allows an approved template now.",
+                partner.name or mobile))
+        if partner and partner.commercial_partner_id.collection_whatsapp_consent == "out":
+            raise UserError(self.env._("%s opted out of WhatsApp messages.", partner.commercial_partner_id.name))
+        message = self.sudo().create({
+            "account_id": account.id, "partner_id": partner.id, "case_id": case.id, "mobile": mobile,
+            "direction": "outbound", "state": "queued", "body": text.strip(),
+            "reply_to_id": reply_to.id if reply_to else False,
+        })
+        self.env.ref("collections_whatsapp.ir_cron_whatsapp_send")._trigger()
+        return message
+
+    def action_reply(self):
+        """Open the answer dialog on a customer's message."""
+        self.ensure_one()
+        self.check_access("read")
+        return {"type": "ir.actions.act_window", "res_model": "collection.whatsapp.reply", "view_mode": "form",
+                "target": "new", "name": self.env._("Reply on WhatsApp"), "context": {"default_message_id": self.id}}
+
+    def _log_in_chatter(self, body):
+        """The message in the case's chatter and the customer's (logged notes: nobody is notified)."""
+        if self.case_id:
+            self.case_id._message_log(body=body)
+        if self.partner_id:
+            self.partner_id.commercial_partner_id._message_log(body=body)
+        return True

@@ -1,7 +1,4 @@
-import json
-import threading
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from odoo import fields
 from odoo.exceptions import UserError
@@ -9,48 +6,7 @@ from odoo.tests import tagged
 
 from odoo.addons.collections_management.tests.common import CollectionsCommon
 
-
-class FakeGraphApi(BaseHTTPRequestHandler):
-    """The part of Meta's Graph API the suite uses (send a template message), with scripted errors."""
-
-    script = []     # replies to give, in order: (HTTP status, JSON body); then success
-    received = []   # what was posted: path, token, body
-
-    def do_GET(self):  # noqa: N802 - http.server's name
-        type(self).received.append({"path": self.path, "auth": self.headers.get("Authorization"), "body": None})
-        if self.headers.get("Authorization") == "Bearer EAAG-test":
-            status, reply = 200, {"display_phone_number": "+54 9 11 4000-0000", "verified_name": "Cobranzas SA",
-                                  "id": "1001"}
-        else:
-            status, reply = meta_error(190, "Invalid OAuth access token.", 401)
-        self._reply(status, reply)
-
-    def do_POST(self):  # noqa: N802 - http.server's name
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        type(self).received.append({"path": self.path, "auth": self.headers.get("Authorization"), "body": body})
-        if type(self).script:
-            status, reply = type(self).script.pop(0)
-        else:
-            status, reply = 200, {"messaging_product": "whatsapp", "contacts": [{"wa_id": body["to"]}],
-                                  "messages": [{"id": f"wamid.FAKE{len(type(self).received)}"}]}
-        self._reply(status, reply)
-
-    def _reply(self, status, reply):
-        data = json.dumps(reply).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args):
-        pass
-
-
-def meta_error(code, message, http_status):
-    return http_status, {"error": {"message": message, "type": "OAuthException", "code": code,
-                                   "error_data": {"messaging_product": "whatsapp", "details": message},
-                                   "fbtrace_id": "Afake"}}
+from .fake_graph import FakeGraphApi, meta_error, start_server
 
 
 @tagged("post_install", "-at_install")
@@ -60,13 +16,11 @@ class TestWhatsappSending(CollectionsCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.server = ThreadingHTTPServer(("127.0.0.1", 0), FakeGraphApi)
-        threading.Thread(target=cls.server.serve_forever, daemon=True).start()
-        cls.addClassCleanup(cls.server.shutdown)
+        base_url = start_server(cls)
         cls.account = cls.env["collection.whatsapp.account"].sudo().create({
             "name": "Cobranzas", "phone_number_id": "1001", "business_account_id": "2001",
             "company_id": cls.company.id, "access_token": "EAAG-test", "api_version": "v21.0",
-            "base_url": f"http://127.0.0.1:{cls.server.server_address[1]}",
+            "base_url": base_url,
         })
         administrative = cls.stage_by_code["administrative"]
         cls.template = cls.env["collection.whatsapp.template"].create({
@@ -85,7 +39,7 @@ class TestWhatsappSending(CollectionsCommon):
 
     def setUp(self):
         super().setUp()
-        FakeGraphApi.script, FakeGraphApi.received = [], []
+        FakeGraphApi.reset()
 
     def _run(self):
         return self.env["collection.engine"]._run(today=self.TODAY)
