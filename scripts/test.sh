@@ -9,6 +9,9 @@ start_postgres
 prepare_venv
 
 ADDONS=${ADDONS_TO_TEST:-$ADDONS}
+# test-only addons (test_addons/): e.g. Enterprise's whatsapp model names, to prove we never clash
+TEST_ADDONS=${TEST_ADDONS-test_collections_whatsapp_clash}
+ADDONS_PATH="$ADDONS_PATH,$ROOT/test_addons"
 DB="collections_test_$(date +%s)_$$"
 PORT=${TEST_HTTP_PORT:-$("$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 LOG=${TEST_LOG:-$(mktemp -t collections-test.XXXXXX.log)}
@@ -23,11 +26,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-args=(--addons-path="$ADDONS_PATH" -d "$DB" -i "$ADDONS,$EXTRA_ADDONS" --test-enable
+args=(--addons-path="$ADDONS_PATH" -d "$DB" -i "$ADDONS,$EXTRA_ADDONS${TEST_ADDONS:+,$TEST_ADDONS}" --test-enable
       --http-port="$PORT" --log-level=info --without-demo=True
       --max-cron-threads=0)
 # Only our addons' tests: -i also installs (and would test) account, mail, web...
-default_tags=$(echo "$ADDONS" | sed 's#\([^,]*\)#/\1#g')
+default_tags=$(echo "$ADDONS${TEST_ADDONS:+,$TEST_ADDONS}" | sed 's#\([^,]*\)#/\1#g')
 args+=(--test-tags="${TEST_TAGS:-$default_tags}")
 
 echo "== fresh database $DB, installing $ADDONS with --test-enable (log: $LOG)"
