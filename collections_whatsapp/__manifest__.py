@@ -19,5 +19,10 @@
         "data/ir_cron_data.xml",
         "views/collections_whatsapp_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "collections_whatsapp/static/tests/tours/*.js",
+        ],
+    },
     "installable": True,
 }

@@ -231,6 +231,14 @@ class TestWhatsappTwoWay(CollectionsCommon, HttpCase):
             late.action_send()
         self.assertEqual(self.env["collection.whatsapp.message"].search_count([]), count, "nothing queued")
 
+    def test_collector_replies_from_the_inbox_in_the_browser(self):
+        inbound = self._say("Hola, ¿me pueden mandar la factura en PDF?")
+        self.start_tour("/odoo/action-collections_whatsapp.collection_whatsapp_message_action",
+                        "collections_whatsapp_inbox_reply_tour", login="collector")
+        answer = self._answers(inbound)
+        self.assertEqual((answer.body, answer.state, answer.create_uid), (
+            "Claro, se la enviamos por correo hoy.", "queued", self.collector))
+
     def test_collector_cannot_answer_on_another_collectors_case(self):
         inbound = self._say("Hola")
         with self.assertRaises(AccessError):
