@@ -28,12 +28,16 @@ class CollectionWhatsappAccount(models.Model):
     messages_per_second = fields.Integer(
         "Messages per second", default=80, help="Meta's throughput for this sender number (80 by default).")
 
-    def _graph_post(self, path, payload):
-        """POST to the Graph API with the account's token, through the process's one session, with timeouts."""
+    def _graph_target(self, path):
+        """``(url, headers)`` of a Graph API call with the account's token (read once per run by the queue)."""
         self.ensure_one()
-        url = f"{self.base_url.rstrip('/')}/{self.api_version}/{path}"
-        return SESSION.post(url, json=payload, timeout=20,
-                            headers={"Authorization": f"Bearer {self.sudo().access_token or ''}"})
+        return (f"{self.base_url.rstrip('/')}/{self.api_version}/{path}",
+                {"Authorization": f"Bearer {self.sudo().access_token or ''}"})
+
+    def _graph_post(self, path, payload, target=None):
+        """POST to the Graph API with the account's token, through the process's one session, with timeouts."""
+        url, headers = target or self._graph_target(path)
+        return SESSION.post(url, json=payload, timeout=20, headers=headers)
 
     def _graph_call(self, method, path, payload=None, params=None, url=None):
         """A Graph API call a user waits for: its JSON, or a UserError with Meta's own reason."""

@@ -1,8 +1,10 @@
+import json
 import logging
 import time
 from datetime import datetime, timezone
 
 import phonenumbers
+import psycopg2.errors
 import requests
 
 from odoo import api, fields, models
@@ -76,6 +78,8 @@ class CollectionWhatsappMessage(models.Model):
 
     _wamid_uniq = models.UniqueIndex("(account_id, wamid) WHERE wamid IS NOT NULL",
                                      "A WhatsApp message is recorded once.")
+    # the send queue's claim: the oldest queued message of an account, without sorting the whole queue
+    _queue_idx = models.Index("(account_id, id) WHERE state = 'queued' AND direction = 'outbound'")
     # the idempotency key of a reminder: one message per case, stage entry and step
     _execution_uniq = models.UniqueIndex("(execution_id) WHERE execution_id IS NOT NULL",
                                          "A strategy step sends one WhatsApp message.")
@@ -98,19 +102,34 @@ class CollectionWhatsappMessage(models.Model):
         lost.write({"state": "failed", "error_text": self.env._(
             "The sender stopped during the call: the outcome is unknown. Check the chat before sending again.")})
         sent = 0
+        if in_cron:  # the scheduler re-runs the cron while messages remain (and after a time-out)
+            Cron._commit_progress(remaining=self.search_count(self._due_domain()))
         for account in self.env["collection.whatsapp.account"].search([]):
             rate = max(account.messages_per_second, 1)
+            # read once: every commit empties the ORM cache, these stay valid for the whole run
+            target = account._graph_target(f"{account.phone_number_id}/messages")
+            templates = {}
             window, in_window = time.monotonic(), 0
             while True:
                 self.env.flush_all()  # the outcomes just written are what the next claim must see
                 # one message at a time: its row lock is the claim, released only once it is "sending"
-                self.env.cr.execute(SQL(
+                claim = SQL(
                     """
                     SELECT id FROM collection_whatsapp_message
                      WHERE account_id = %s AND state = 'queued' AND direction = 'outbound'
                        AND (next_try IS NULL OR next_try <= now() AT TIME ZONE 'UTC')
                      ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED
-                    """, account.id))
+                    """, account.id)
+                if in_cron:
+                    try:
+                        self.env.cr.execute(claim, log_exceptions=False)
+                    except psycopg2.errors.SerializationFailure:
+                        # another worker committed that message's "sending" just as this snapshot began
+                        # (repeatable read): nothing is pending here (each step is committed), start afresh
+                        self.env.cr.rollback()
+                        continue
+                else:
+                    self.env.cr.execute(claim)
                 row = self.env.cr.fetchone()
                 if not row:
                     break
@@ -118,10 +137,10 @@ class CollectionWhatsappMessage(models.Model):
                 message.write({"state": "sending"})
                 if in_cron:
                     Cron._commit_progress(0)  # "sending" is durable before the call
-                message._send_now()
+                message._send_now(target, templates)
                 sent += 1
-                if in_cron:
-                    Cron._commit_progress(1)  # and the message's outcome after it
+                if in_cron and not Cron._commit_progress(1):  # the outcome is durable after the call
+                    return sent  # the cron's time is up: the scheduler runs it again for the rest
                 # Meta's throughput per sender number: at most ``rate`` messages a second
                 in_window += 1
                 if in_window >= rate:
@@ -131,17 +150,33 @@ class CollectionWhatsappMessage(models.Model):
                     window, in_window = time.monotonic(), 0
         return sent
 
-    def _send_now(self):
-        """One Graph API call; the outcome (sent, retry with back-off, or failed with Meta's reason) is written."""
+    @api.model
+    def _due_domain(self):
+        return [("state", "=", "queued"), ("direction", "=", "outbound"), "|", ("next_try", "=", False),
+                ("next_try", "<=", fields.Datetime.now())]
+
+    def _send_now(self, target=None, templates=None):
+        """One Graph API call; the outcome (sent, retry with back-off, or failed with Meta's reason) is written.
+
+        ``target`` (URL and headers) and ``templates`` (template id -> payload
+        without variables) are the run's own caches: the queue commits after
+        every message, which empties the ORM's.
+        """
         self.ensure_one()
-        account = self.account_id
+        if target is None:
+            target = self.account_id._graph_target(f"{self.account_id.phone_number_id}/messages")
         payload = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": self.mobile.lstrip("+")}
         if self.template_id:
-            payload.update(type="template", template=self.template_id._message_payload(self.params or []))
+            templates = {} if templates is None else templates
+            if self.template_id.id not in templates:
+                templates[self.template_id.id] = self.template_id._message_payload(["{}"])
+            template = json.loads(json.dumps(templates[self.template_id.id]))
+            template["components"][0]["parameters"] = [{"type": "text", "text": value} for value in self.params or []]
+            payload.update(type="template", template=template)
         else:  # free text: queued only inside the customer-service window (see _queue_text)
             payload.update(type="text", text={"body": self.body, "preview_url": True})
         try:
-            response = account._graph_post(f"{account.phone_number_id}/messages", payload)
+            response = self.account_id._graph_post(None, payload, target)
         except (requests.ConnectionError, requests.Timeout) as error:
             return self._retry_later(None, self.env._("No answer from WhatsApp: %s", error))
         try:
