@@ -19,6 +19,7 @@
         "data/ir_cron_data.xml",
         "views/collections_whatsapp_menus.xml",
     ],
+    "demo": ["demo/collections_whatsapp_demo.xml"],
     "assets": {
         "web.assets_tests": [
             "collections_whatsapp/static/tests/tours/*.js",

@@ -30,7 +30,13 @@ PAGES = [
     ("plans", "marta", "/odoo/action-collections_management.collection_payment_plan_action", ".o_data_row"),
     ("strategy", "marta", "/odoo/action-collections_management.collection_strategy_action", ".o_data_row"),
     ("analysis", "marta", "/odoo/action-collections_reports.collection_case_report_action", ".o_graph_renderer"),
+    ("whatsapp_account", "admin", "/odoo/action-collections_whatsapp.collection_whatsapp_account_action",
+     ".o_data_row"),
+    ("whatsapp_inbox", "carla", "/odoo/action-collections_whatsapp.collection_whatsapp_message_action",
+     ".o_data_row"),
 ]
+# pages shown with their first record open
+OPEN_FIRST = {"case": ".o_form_view .o-mail-Chatter", "whatsapp_account": ".o_form_view"}
 
 
 def session_cookie(url, db, login):
@@ -94,13 +100,17 @@ def main():
     parser.add_argument("--db", default="collections_demo")
     parser.add_argument("--out", default="docs")
     parser.add_argument("--suffix", default="")
+    parser.add_argument("--only", help="comma-separated page names (default: all)")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
     browser = Browser()
     try:
         browser.call("Page.enable")
         browser.call("Emulation.setDeviceMetricsOverride", width=1440, height=900, deviceScaleFactor=1, mobile=False)
+        only = set(args.only.split(",")) if args.only else None
         for name, login, path, selector in PAGES:
+            if only and name not in only:
+                continue
             host = args.url.split("//", 1)[1].split(":")[0].split("/")[0]
             browser.call("Network.clearBrowserCookies")
             browser.call("Network.setCookie", name="session_id", value=session_cookie(args.url, args.db, login),
@@ -108,9 +118,9 @@ def main():
             browser.call("Page.navigate", url=args.url + path)
             if not browser.wait_for(selector):
                 print(f"{name}: {selector} never appeared")
-            if name == "case":
+            if name in OPEN_FIRST:
                 browser.call("Runtime.evaluate", expression="document.querySelector('.o_data_row .o_data_cell').click()")
-                browser.wait_for(".o_form_view .o-mail-Chatter")
+                browser.wait_for(OPEN_FIRST[name])
             time.sleep(1.5)
             shot = browser.call("Page.captureScreenshot", format="png")
             target = os.path.join(args.out, f"{name}{args.suffix}.png")

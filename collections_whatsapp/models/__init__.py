@@ -3,3 +3,4 @@ from . import collection_whatsapp_template
 from . import collection_whatsapp_message
 from . import collection_strategy
 from . import res_partner
+from . import collection_demo

@@ -58,6 +58,7 @@ class CollectionStepExecution(models.Model):
                 "account_id": template.account_id.id, "partner_id": contact.id, "case_id": case.id,
                 "mobile": number, "direction": "outbound", "state": "queued", "template_id": template.id,
                 "params": params, "body": template._render(params), "execution_id": execution.id,
+                "move_ids": [(6, 0, case._collection_overdue_moves().ids)],
             })
             todo.append(execution)
         messages = Message.create(vals_list)

@@ -75,12 +75,14 @@ class CollectionWhatsappAccount(models.Model):
             data = self._graph_call("get", None, url=next_page)
 
     def action_sync_templates(self):
+        self.check_access("write")
         for account in self:
             account._sync_templates()
         return True
 
     def action_create_default_templates(self):
         """Spanish and English templates for each default stage of the company, ready to submit."""
+        self.check_access("write")
         self.env["collection.whatsapp.template"]._create_defaults(self)
         return True
 
@@ -93,6 +95,7 @@ class CollectionWhatsappAccount(models.Model):
     def action_test_connection(self):
         """Ask the Graph API for the sender number with the account's token; say what it answered."""
         self.ensure_one()
+        self.check_access("write")  # the token is used on a manager's behalf only
         url = f"{self.base_url.rstrip('/')}/{self.api_version}/{self.phone_number_id}"
         try:
             response = SESSION.get(url, timeout=20, headers={"Authorization": f"Bearer {self.sudo().access_token or ''}"})

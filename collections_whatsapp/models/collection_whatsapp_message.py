@@ -70,6 +70,8 @@ class CollectionWhatsappMessage(models.Model):
     params = fields.Json("Template variables", readonly=True)
     execution_id = fields.Many2one("collection.step.execution", "Strategy step", readonly=True, ondelete="set null",
                                    index="btree_not_null")
+    move_ids = fields.Many2many("account.move", string="Invoices", readonly=True,
+                                help="The invoices the message is about: those a reminder claimed, the disputed one.")
     intent = fields.Selection(INTENTS, readonly=True, help="What the customer's reply asked for, as it was read.")
     outcome = fields.Char("What was done", readonly=True)
     reply_to_id = fields.Many2one("collection.whatsapp.message", "In reply to", readonly=True, ondelete="set null")
@@ -380,7 +382,7 @@ class CollectionWhatsappMessage(models.Model):
             self._task(_("Dispute on WhatsApp could not be recorded"), f"{text}\n{error.args[0]}")
             self.outcome = _("Dispute refused: %s", error.args[0])
             return
-        self.dispute_id = dispute
+        self.write({"dispute_id": dispute.id, "move_ids": [(4, invoice.id)]})
         if responsible:
             dispute.activity_schedule("mail.mail_activity_data_todo", user_id=responsible.id,
                                       summary=_("Dispute from WhatsApp on %s", invoice.name), note=text)

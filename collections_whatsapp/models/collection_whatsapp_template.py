@@ -114,6 +114,7 @@ class CollectionWhatsappTemplate(models.Model):
 
     def action_submit(self):
         """Submit the template to Meta for review (Graph API ``message_templates``)."""
+        self.check_access("write")  # managers: nothing reaches Meta for a user who may not change templates
         for template in self:
             if template.state not in ("draft", "rejected"):
                 raise UserError(self.env._("Template %s was already submitted.", template.name))
@@ -134,6 +135,7 @@ class CollectionWhatsappTemplate(models.Model):
 
     def action_sync(self):
         """Read each template's review status from Meta."""
+        self.check_access("write")
         for account in self.account_id:
             account._sync_templates(self.filtered(lambda t, account=account: t.account_id == account))
         return True

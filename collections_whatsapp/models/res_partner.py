@@ -21,6 +21,8 @@ class ResPartner(models.Model):
                         or self.env._("Set by %s", self.env.user.name))
         return super().write(vals)
     collection_whatsapp_consent_source = fields.Char("WhatsApp consent source", readonly=True)
+    collection_whatsapp_consent_text = fields.Text(
+        "WhatsApp consent text", help="The wording the customer agreed to (form, contract clause, message).")
 
     def _collection_whatsapp_number(self, company=None):
         """The customer's WhatsApp number in E.164, read with their country (or the company's) as region."""

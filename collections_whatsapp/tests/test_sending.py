@@ -67,6 +67,8 @@ class TestWhatsappSending(CollectionsCommon):
         self.assertEqual([p["text"] for p in call["body"]["template"]["components"][0]["parameters"]],
                          message.params)
         self.assertEqual((message.state, message.wamid), ("sent", "wamid.FAKE1"))
+        self.assertEqual(message.move_ids, self.env["account.move"].search([("partner_id", "=", self.partner_a.id)]),
+                         "the reminder names the invoice it claims")
         execution = message.execution_id
         self.assertEqual((execution.channel, execution.state, execution.whatsapp_message_id),
                          ("whatsapp", "done", message))

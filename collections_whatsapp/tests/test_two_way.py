@@ -179,13 +179,20 @@ class TestWhatsappTwoWay(CollectionsCommon, HttpCase):
     def test_dispute_opens_a_dispute_on_the_named_invoice(self):
         inbound = self._say(f"No reconozco la factura {self.invoice_new.name}")
         dispute = inbound.dispute_id
-        self.assertEqual((inbound.intent, dispute.move_id, dispute.source, dispute.state),
-                         ("dispute", self.invoice_new, "whatsapp", "open"))
+        self.assertEqual((inbound.intent, dispute.move_id, dispute.source, dispute.state, inbound.move_ids),
+                         ("dispute", self.invoice_new, "whatsapp", "open", self.invoice_new))
         self.assertTrue(self.invoice_new.collection_disputed)
         self.assertIn(self.invoice_new.name, self._answers(inbound).body)
         # no invoice named: the oldest one still claimed
         again = self._say("no reconozco esta deuda")
         self.assertEqual(again.dispute_id.move_id, self.invoice_old)
+
+    def test_already_paid_is_acknowledged_and_checked_by_the_collector(self):
+        inbound = self._say("Ya pagué la semana pasada por transferencia")
+        self.assertEqual(inbound.intent, "paid")
+        self.assertFalse(self.env["collection.promise"].search([("case_id", "=", self.case.id)]), "not a promise")
+        self.assertIn("We will check your payment", self._answers(inbound).body)
+        self.assertIn("Customer says it has already paid (WhatsApp)", self._activities().mapped("summary"))
 
     def test_anything_else_is_a_task_for_the_collector_in_the_inbox(self):
         before = len(self._activities())
@@ -318,6 +325,16 @@ class TestWhatsappTemplates(CollectionsCommon):
         self.assertEqual(set((templates - judicial_en).mapped("state")), {"approved"})
         pages = [c for c in FakeGraphApi.received if c["method"] == "GET"]
         self.assertEqual(len(pages), 4, "8 templates, 2 a page")
+
+    def test_a_collector_cannot_reach_meta_through_rpc(self):
+        template = self._templates()[:1].with_user(self.collector)
+        account = self.account.with_user(self.collector)
+        for call in (template.action_submit, template.action_sync, account.action_sync_templates,
+                     account.action_create_default_templates, account.action_test_connection):
+            with self.assertRaises(AccessError, msg=call.__name__):
+                call()
+        self.assertEqual(FakeGraphApi.received, [], "nothing was sent to Meta")
+        self.assertEqual(template.sudo().state, "draft")
 
     def test_metas_refusal_is_a_clear_error_and_changes_nothing(self):
         template = self._templates()[:1]
