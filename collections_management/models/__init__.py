@@ -22,3 +22,4 @@ from . import collection_demo
 from . import collection_refresh_request
 from . import account_partial_reconcile
 from . import collection_run
+from . import collection_interaction

@@ -1,9 +1,11 @@
 import base64
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_amount, format_date
 
 
 class CollectionCase(models.Model):
@@ -334,3 +336,152 @@ class CollectionCase(models.Model):
              WHERE p.commercial_partner_id = %s AND l.company_id = %s AND l.parent_state = 'posted'
             """, self.partner_id.id, self.company_id.id))
         return self.env.cr.fetchone()[0]
+
+
+class CollectionCaseWorkspace(models.Model):
+    """The collector's workspace on a case: contacts, best hour to call, reachability, the next case."""
+
+    _inherit = "collection.case"
+    _collection_system_fields = (*CollectionCase._collection_system_fields, "best_call_hour", "unreachable",
+                                 "last_contact_date")
+
+    interaction_ids = fields.One2many("collection.interaction", "case_id", "Contacts")
+    best_call_hour = fields.Integer(
+        "Best hour to call", readonly=True, default=-1, aggregator=False,
+        help="The hour (collector's time zone) of most right-party contacts in the last 180 days; -1: not known yet.")
+    best_call_hour_label = fields.Char("Best time to call", compute="_compute_best_call_hour_label")
+    unreachable = fields.Boolean(
+        readonly=True, index=True,
+        help="The last 5 contact attempts by a collector reached nobody: check the phone and email, or visit.")
+    contact_wrong = fields.Boolean(
+        "Contact data flagged wrong", compute="_compute_contact_wrong", search="_search_contact_wrong")
+    last_contact_date = fields.Datetime("Last contact", readonly=True)
+
+    UNREACHABLE_ATTEMPTS = 5
+
+    @api.depends("best_call_hour")
+    def _compute_best_call_hour_label(self):
+        for case in self:
+            hour = case.best_call_hour
+            case.best_call_hour_label = f"{hour:02d}:00-{(hour + 1) % 24:02d}:00" if hour >= 0 else False
+
+    @api.depends("partner_id.collection_phone_wrong", "partner_id.collection_email_wrong")
+    def _compute_contact_wrong(self):
+        for case in self:
+            case.contact_wrong = case.partner_id.collection_phone_wrong or case.partner_id.collection_email_wrong
+
+    def _search_contact_wrong(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            return NotImplemented
+        wrong = ["|", ("partner_id.collection_phone_wrong", "=", True), ("partner_id.collection_email_wrong", "=", True)]
+        return wrong if (operator == "=") == value else ["!", *wrong]
+
+    def _collection_update_contact_stats(self):
+        """Best hour to call, reachability and last contact of these cases, from their contact log, in SQL."""
+        if not self:
+            return
+        self.env["collection.interaction"].flush_model()
+        tz = self.env.user.tz or "UTC"
+        self.env.cr.execute(SQL(
+            """
+            WITH best AS (
+                SELECT i.case_id,
+                       mode() WITHIN GROUP (ORDER BY extract(hour FROM (i.date AT TIME ZONE 'UTC')
+                                                      AT TIME ZONE COALESCE(p.tz, %(tz)s))) AS hour
+                  FROM collection_interaction i
+                  JOIN collection_case c ON c.id = i.case_id
+                  LEFT JOIN res_users u ON u.id = c.user_id
+                  LEFT JOIN res_partner p ON p.id = u.partner_id
+                 WHERE i.case_id = ANY(%(ids)s) AND i.right_party AND i.date >= now() - interval '180 days'
+                 GROUP BY i.case_id
+            ), recent AS (
+                SELECT case_id, bool_or(contact) AS reached, count(*) AS attempts, max(date) AS last_date
+                  FROM (SELECT case_id, contact, date,
+                               row_number() OVER (PARTITION BY case_id ORDER BY date DESC, id DESC) AS n
+                          FROM collection_interaction
+                         WHERE case_id = ANY(%(ids)s) AND (automatic IS NOT TRUE OR contact)) last
+                 WHERE n <= %(attempts)s
+                 GROUP BY case_id
+            ), contacts AS (
+                SELECT case_id, max(date) AS last_contact
+                  FROM collection_interaction WHERE case_id = ANY(%(ids)s) AND contact GROUP BY case_id
+            )
+            UPDATE collection_case c
+               SET best_call_hour = COALESCE(best.hour::int, -1),
+                   unreachable = COALESCE(recent.attempts >= %(attempts)s AND NOT recent.reached, false),
+                   last_contact_date = contacts.last_contact
+              FROM collection_case c2
+              LEFT JOIN best ON best.case_id = c2.id
+              LEFT JOIN recent ON recent.case_id = c2.id
+              LEFT JOIN contacts ON contacts.case_id = c2.id
+             WHERE c.id = c2.id AND c.id = ANY(%(ids)s)
+            """, ids=self.ids, tz=tz, attempts=self.UNREACHABLE_ATTEMPTS))
+        self.invalidate_recordset(["best_call_hour", "unreachable", "last_contact_date"])
+
+    # ------------------------------------------------------------------ the contact dialog
+    def action_log_contact(self):
+        """One dialog to log a call or visit: phone, script, last contacts, promises and plan, outcome."""
+        self.ensure_one()
+        self.check_access("read")
+        return {
+            "type": "ir.actions.act_window", "res_model": "collection.interaction", "view_mode": "form",
+            "views": [(self.env.ref("collections_management.collection_interaction_view_form_dialog").id, "form")],
+            "target": "new", "name": self.env._("Log contact: %s", self.partner_id.name),
+            "context": {"default_case_id": self.id, "default_channel": "call",
+                        "default_move_ids": [(6, 0, self._collection_overdue_moves().ids)],
+                        "default_promise_amount": self._collection_claimed_total(),
+                        "default_promise_date": fields.Date.to_string(
+                            fields.Date.context_today(self) + timedelta(days=7))},
+        }
+
+    def _collection_next_in_worklist(self):
+        """The case after this one in the collector's worklist (priority order), not contacted today."""
+        self.ensure_one()
+        domain = [("state", "=", "open"), ("excluded", "=", False), ("user_id", "=", self.user_id.id)]
+        ordered = self.search(domain, order=self._order).ids
+        position = ordered.index(self.id) if self.id in ordered else -1
+        today_start = fields.Datetime.to_datetime(fields.Date.context_today(self))
+        # worked today: a collector logged an attempt or a contact on it since midnight
+        contacted = set(self.env["collection.interaction"].search(
+            [("case_id", "in", ordered), ("automatic", "=", False), ("date", ">=", today_start)]).case_id.ids)
+        # the ones after it first, then those before it: the collector goes round the list once
+        for case_id in ordered[position + 1:] + ordered[:max(position, 0)]:
+            if case_id not in contacted and case_id != self.id:
+                return self.browse(case_id)
+        return self.browse()
+
+    def _collection_recent_contacts_html(self, exclude=None, limit=5):
+        self.ensure_one()
+        contacts = self.env["collection.interaction"].search(
+            [("case_id", "=", self.id), ("id", "not in", (exclude or self.env["collection.interaction"]).ids)],
+            limit=limit)
+        if not contacts:
+            return Markup("<p class='text-muted'>%s</p>") % self.env._("No contact logged yet.")
+        items = Markup("").join(
+            Markup("<li><b>%s</b>%s%s</li>") % (
+                contact.display_label, f" — {contact.user_id.name}" if contact.user_id else "",
+                f": {contact.note}" if contact.note else "")
+            for contact in contacts)
+        return Markup("<ul class='mb-0'>%s</ul>") % items
+
+    def _collection_commitments_html(self):
+        self.ensure_one()
+        lines = []
+        for promise in self.promise_ids.filtered(lambda p: p.state == "open"):
+            lines.append(self.env._("Promise: %(amount)s by %(date)s", amount=format_amount(
+                self.env, promise.amount, self.currency_id), date=format_date(self.env, promise.date)))
+        if self.plan_id:
+            lines.append(self.env._("Payment plan %(plan)s: next installment %(amount)s on %(date)s",
+                                    plan=self.plan_id.name, amount=format_amount(
+                                        self.env, self.plan_next_amount, self.plan_currency_id),
+                                    date=format_date(self.env, self.plan_next_date)))
+        offer = self._collection_offer_text(self.env)
+        if offer:
+            lines.append(offer)
+        if not lines:
+            return Markup("<p class='text-muted'>%s</p>") % self.env._("No open promise or plan.")
+        return Markup("<ul class='mb-0'>%s</ul>") % Markup("").join(Markup("<li>%s</li>") % line for line in lines)
+
+    def _collection_offer_text(self, env):
+        """The open settlement offer in words, for scripts and the contact dialog ('' when there is none)."""
+        return ""

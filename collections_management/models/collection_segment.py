@@ -36,6 +36,9 @@ class CollectionSegment(models.Model):
     broken_promises_min = fields.Integer("Broken promises (12 months) at least")
     risk_min = fields.Float("Risk score from")
     risk_max = fields.Float("Risk score to", help="0: no upper bound.")
+    contact_quality = fields.Selection(
+        [("ok", "Reachable, contact data not flagged"), ("bad", "Unreachable or contact data flagged wrong")],
+        "Contact quality", help="Empty: any.")
     user_ids = fields.Many2many("res.users", string="Collectors", domain="[('share', '=', False)]",
                                 help="Team of collectors; new cases are balanced across them by open workload.")
     strategy_id = fields.Many2one("collection.strategy", check_company=True,
@@ -129,6 +132,12 @@ class CollectionSegment(models.Model):
             keep(lambda c: behaviour.get(c.partner_id.id, {}).get("risk", 0.0) >= self.risk_min
                  and (not self.risk_max or behaviour.get(c.partner_id.id, {}).get("risk", 0.0) <= self.risk_max),
                  self.env._("risk %(a)s-%(b)s", a=self.risk_min, b=self.risk_max or "∞"))
+        if self.contact_quality:
+            def bad(case):
+                return case.unreachable or case.contact_wrong
+            keep(lambda c: bad(c) == (self.contact_quality == "bad"),
+                 self.env._("contact data wrong or unreachable") if self.contact_quality == "bad"
+                 else self.env._("reachable"))
         reason = self.env._("%(segment)s: %(why)s", segment=self.name,
                             why=", ".join(reasons) or self.env._("matches every case"))
         return dict.fromkeys(ids, reason)

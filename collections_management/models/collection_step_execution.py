@@ -106,6 +106,12 @@ class CollectionStepExecution(models.Model):
                     """, now=fields.Datetime.now(), uid=self.env.uid, ids=done.ids))
                 done.invalidate_recordset(["state", "date_done", "error", "legal_record_id", "write_date",
                                            "write_uid"])
+                # what reached the customer is in their contact log, once per execution
+                self.env["collection.interaction"]._collection_log([{
+                    "case_id": execution.case_id.id, "channel": execution.channel, "direction": "outbound",
+                    "outcome": "sent", "note": execution.step_id.name, "user_id": execution.case_id.user_id.id,
+                    "source_ref": f"collection.step.execution,{execution.id}",
+                } for execution in done if execution.channel in ("email", "sms", "letter")])
             for execution in failed:
                 execution.write({
                     "state": "failed",

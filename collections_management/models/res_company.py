@@ -86,7 +86,12 @@ class ResCompany(models.Model):
     @api.model
     def _collection_install_defaults(self):
         """Default stages and strategy for every company that has none (install time)."""
-        self.sudo().search([])._collection_ensure_default_stages()
+        companies = self.sudo().search([])
+        companies._collection_ensure_default_stages()
+        # companies whose stages existed before the call scripts (module update): their scripts now
+        without = companies.filtered(lambda c: not self.env["collection.call.script"].sudo().search_count(
+            [("company_id", "=", c.id)], limit=1))
+        without._collection_create_default_scripts()
 
     def _collection_default_stage_names(self):
         return {
@@ -169,8 +174,17 @@ class ResCompany(models.Model):
         new_companies = self.filtered(lambda c: c.id not in have)
         for company in new_companies:
             company.with_context(lang="en_US")._collection_create_default_strategy()
+        new_companies._collection_create_default_scripts()
         new_companies._collection_translate_defaults()
         return stages
+
+    def _collection_create_default_scripts(self):
+        """A Spanish and an English call script for each default stage (one record per language)."""
+        stages = self.env["collection.stage"].sudo().search(
+            [("company_id", "in", self.ids), ("code", "in", list(DEFAULT_SCRIPTS))])
+        return self.env["collection.call.script"].sudo().with_context(lang="en_US").create([
+            {"name": name, "body": body, "lang": lang, "stage_id": stage.id, "company_id": stage.company_id.id}
+            for stage in stages for lang, (name, body) in DEFAULT_SCRIPTS[stage.code].items()])
 
     def _collection_create_default_strategy(self):
         """A sensible strategy for the default stages, so the suite works on install."""
@@ -209,3 +223,42 @@ class ResCompany(models.Model):
         })
         self.sudo().collection_strategy_id = strategy
         return strategy
+
+
+# the default call scripts: (name, text) per stage code and language; {placeholders} are the case's figures
+DEFAULT_SCRIPTS = {
+    "preventive": {
+        "es": ("Recordatorio amable", "Buenos días, ¿hablo con {contact}? Le saluda {collector}, de {company}.\n"
+               "Le llamo para recordarle que tiene {total_due} por vencer. ¿Ya tiene programado el pago?\n"
+               "Puede ver su estado de cuenta y pagar en línea aquí: {portal_link}\n{offer}"),
+        "en": ("Friendly reminder", "Good morning, am I speaking with {contact}? This is {collector} from {company}.\n"
+               "I am calling to remind you that {total_due} falls due soon. Is the payment scheduled?\n"
+               "You can see your statement and pay online here: {portal_link}\n{offer}"),
+    },
+    "administrative": {
+        "es": ("Primera gestión de cobro", "Buenos días, ¿hablo con {contact}? Le saluda {collector}, de {company}.\n"
+               "Su cuenta tiene {total_overdue} vencido; la factura más antigua es {oldest_invoice}, vencida el "
+               "{oldest_due_date} ({days_overdue} días).\n¿Cuándo podrá realizar el pago? Si hay algún problema con "
+               "una factura, cuénteme y lo revisamos.\n{offer}"),
+        "en": ("First collection call", "Good morning, am I speaking with {contact}? This is {collector} from "
+               "{company}.\nYour account has {total_overdue} overdue; the oldest invoice is {oldest_invoice}, due on "
+               "{oldest_due_date} ({days_overdue} days).\nWhen will you be able to pay? If something is wrong with an "
+               "invoice, tell me and we will look into it.\n{offer}"),
+    },
+    "extrajudicial": {
+        "es": ("Negociación prejudicial", "{contact}, le habla {collector}, de {company}. Su deuda de {total_overdue} "
+               "lleva {days_overdue} días de atraso y tiene {fees} de intereses y cargos.\nNecesitamos acordar hoy "
+               "una fecha de pago o un plan de pagos para evitar el paso a cobranza judicial.\n{offer}"),
+        "en": ("Pre-legal negotiation", "{contact}, this is {collector} from {company}. Your debt of {total_overdue} "
+               "is {days_overdue} days overdue and carries {fees} in interest and fees.\nWe need to agree today on a "
+               "payment date or a payment plan to avoid legal action.\n{offer}"),
+    },
+    "judicial": {
+        "es": ("Cuenta en cobranza judicial", "{contact}, le habla {collector}, de {company}. Su cuenta, con "
+               "{total_overdue} vencido, fue derivada a nuestra área legal.\nTodavía puede regularizarla pagando o "
+               "acordando un plan; de lo contrario el proceso continuará.\n{offer}"),
+        "en": ("Account with legal", "{contact}, this is {collector} from {company}. Your account, with "
+               "{total_overdue} overdue, has been handed over to our legal department.\nYou can still settle it by "
+               "paying or agreeing on a plan; otherwise the process will go on.\n{offer}"),
+    },
+}

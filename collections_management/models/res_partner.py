@@ -15,8 +15,17 @@ class ResPartner(models.Model):
         "Credit hold", tracking=True, help="Set when the customer enters a stage with credit hold."
     )
     collection_credit_hold_date = fields.Date("On credit hold since")
+    collection_phone_wrong = fields.Boolean(
+        "Phone flagged wrong", help="A collector reached a wrong number; cleared when the phone is changed.")
+    collection_email_wrong = fields.Boolean(
+        "Email flagged wrong", help="An email to this address bounced or reached someone else; cleared when changed.")
 
     def write(self, vals):
+        # new contact data is presumed right until a collector flags it again
+        if "phone" in vals and "collection_phone_wrong" not in vals:
+            vals = dict(vals, collection_phone_wrong=False)
+        if "email" in vals and "collection_email_wrong" not in vals:
+            vals = dict(vals, collection_email_wrong=False)
         res = super().write(vals)
         if "collection_excluded" in vals:
             self.env["collection.refresh.request"].sudo()._enqueue_debtors(self.commercial_partner_id.ids)

@@ -164,6 +164,11 @@ class CollectionsPortal(PaymentPortal):
             case, request.env.ref("mail.mail_activity_data_todo"),
             request.env._("Promise to pay from the portal: %(amount)s by %(date)s",
                           amount=promise.amount, date=promise.date), fields.Date.context_today(promise))
+        request.env["collection.interaction"].sudo()._collection_log([{
+            "case_id": case.id, "channel": "portal", "direction": "inbound", "outcome": "promise",
+            "source_ref": f"collection.promise,{promise.id}",
+            "note": request.env._("Promise on the portal: %(amount)s by %(date)s",
+                                  amount=promise.amount, date=promise.date)}])
         return request.redirect(self._collection_url(case, access_token, message="promise"))
 
     # ------------------------------------------------------------------ dispute
@@ -204,6 +209,9 @@ class CollectionsPortal(PaymentPortal):
             dispute.activity_schedule(
                 "mail.mail_activity_data_todo", user_id=responsible.id,
                 summary=request.env._("Dispute from the portal on %s", invoice.name), note=description.strip())
+        request.env["collection.interaction"].sudo()._collection_log([{
+            "case_id": case.id, "channel": "portal", "direction": "inbound", "outcome": "dispute",
+            "source_ref": f"collection.dispute,{dispute.id}", "note": description.strip()[:2000]}])
         return request.redirect(self._collection_url(case, access_token, message="dispute"))
 
     # ------------------------------------------------------------------ payment plan acceptance
@@ -234,6 +242,10 @@ class CollectionsPortal(PaymentPortal):
         plan.message_post(body=request.env._(
             "Accepted on the customer portal by %(name)s (from %(ip)s).",
             name=signer_name.strip()[:200], ip=request.httprequest.remote_addr))
+        request.env["collection.interaction"].sudo()._collection_log([{
+            "case_id": case.id, "channel": "portal", "direction": "inbound", "outcome": "customer_replied",
+            "source_ref": f"collection.payment.plan,{plan.id}",
+            "note": request.env._("Payment plan %s accepted on the portal", plan.name)}])
         return request.redirect(self._collection_url(case, access_token, message="plan"))
 
     # ------------------------------------------------------------------ letters

@@ -182,6 +182,10 @@ class TestPortalStatement(CollectionsCommon, HttpCase):
         self.assertEqual((promise.amount, promise.source, promise.state), (250.0, "portal", "open"))
         task = self.case.activity_ids.filtered(lambda a: "Promise to pay from the portal" in (a.summary or ""))
         self.assertEqual(task.user_id, self.collector, "the collector is told")
+        logged = self.env["collection.interaction"].search([("case_id", "=", self.case.id), ("channel", "=", "portal")])
+        self.assertEqual((len(logged), logged.outcome_id.code, logged.direction, logged.right_party, logged.source_ref),
+                         (1, "promise", "inbound", True, f"collection.promise,{promise.id}"),
+                         "in the case's contact log, once")
         page = self._get(self._url(token=self.token) + "&message=promise")
         self.assertIn("promise to pay is recorded", page.text)
 

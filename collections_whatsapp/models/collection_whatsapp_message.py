@@ -188,6 +188,11 @@ class CollectionWhatsappMessage(models.Model):
         if response.status_code == 200 and data.get("messages"):
             self.write({"state": "sent", "wamid": data["messages"][0]["id"], "date_sent": fields.Datetime.now(),
                         "error_code": False, "error_text": False, "next_try": False})
+            self.env["collection.interaction"]._collection_log([{
+                "case_id": self.case_id.id, "channel": "whatsapp", "direction": "outbound", "outcome": "sent",
+                "note": self.body or self.template_id.name, "source_ref": f"collection.whatsapp.message,{self.id}",
+                "user_id": self.case_id.user_id.id or (self.create_uid.id if not self.execution_id else None),
+            }])
             return self._log_in_chatter(self.env._("WhatsApp sent to %(number)s: %(text)s", number=self.mobile,
                                                    text=self.body or self.template_id.name))
         error = data.get("error") or {}
@@ -284,6 +289,13 @@ class CollectionWhatsappMessage(models.Model):
             staff_lang = (case.user_id.lang or account.company_id.partner_id.lang or self.env.lang)
             message.with_context(lang=staff_lang)._act_on(text, button.get("payload") or reply.get("id"),
                                                           partner.lang or staff_lang)
+            # the reply is a contact with the customer, in the case's contact log
+            self.env["collection.interaction"]._collection_log([{
+                "case_id": case.id, "channel": "whatsapp", "direction": "inbound",
+                "outcome": {"promise": "promise", "dispute": "dispute", "paid": "already_paid"}.get(
+                    message.intent, "customer_replied"),
+                "note": text, "source_ref": f"collection.whatsapp.message,{message.id}",
+            }])
 
     def _act_on(self, text, payload=None, customer_lang=None):
         """Do what the inbound message asks, once; the outcome is kept on the message for the inbox."""

@@ -146,6 +146,12 @@ class TestWhatsappTwoWay(CollectionsCommon, HttpCase):
                         "the answer is in the case's chatter")
         self.assertTrue(self.partner_a.message_ids.filtered(lambda m: "WhatsApp sent to" in (m.body or "")),
                         "and in the customer's")
+        # both messages are in the case's contact log, once each, even when the send runs again
+        self._send()
+        logged = self.env["collection.interaction"].search(
+            [("case_id", "=", self.case.id), ("channel", "=", "whatsapp")])
+        self.assertEqual(sorted(logged.mapped(lambda i: (i.direction, i.outcome_id.code, i.contact))),
+                         [("inbound", "customer_replied", True), ("outbound", "sent", False)])
 
     def test_promise_with_a_date_is_recorded_and_confirmed(self):
         today = fields.Date.context_today(self.case)
