@@ -23,3 +23,4 @@ from . import collection_refresh_request
 from . import account_partial_reconcile
 from . import collection_run
 from . import collection_interaction
+from . import collection_contact_report

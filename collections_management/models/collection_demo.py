@@ -180,7 +180,45 @@ class CollectionDemo(models.AbstractModel):
             {"lawyer_id": ref("collections_management.demo_partner_law_firm").id})
         # the next morning: the promise to Textiles Quito is broken, the one to Farmacia San Rafael kept
         engine._run()
+        self._load_contacts_demo(company, [users["carla"], users["diego"]])
         return kept
+
+    def _load_contacts_demo(self, company, collectors):
+        """A week of calls and visits by two collectors, so the contact log and its KPIs are not empty.
+
+        Each working day each collector works their open cases: the outcomes
+        follow a fixed pattern (no answer, busy, a third party, the debtor with
+        a reason for the delay), with the hour of each call, so that the best
+        hour to call and the contact rates show something real.
+        """
+        outcomes = {o.code: o for o in self.env["collection.outcome"].search([])}
+        reasons = self.env["collection.delay.reason"].search([])
+        pattern = ["no_answer", "busy", "right_party", "no_answer", "third_party", "right_party", "refusal",
+                   "right_party", "no_answer", "right_party"]
+        now = fields.Datetime.now().replace(minute=0, second=0, microsecond=0)
+        Interaction = self.env["collection.interaction"]
+        vals_list, step = [], 0
+        for collector in collectors:
+            cases = self.env["collection.case"].search(
+                [("company_id", "=", company.id), ("user_id", "=", collector.id), ("state", "=", "open")])
+            for days_ago in range(7, 0, -1):
+                day = now - timedelta(days=days_ago)
+                if day.weekday() >= 5:
+                    continue
+                for index, case in enumerate(cases):
+                    code = pattern[(step + index) % len(pattern)]
+                    step += 1
+                    # calls between 13:00 and 21:00 UTC (mornings and afternoons in the Americas)
+                    hour = 13 + (case.id * 3 + days_ago + index) % 8
+                    vals_list.append({
+                        "case_id": case.id, "user_id": collector.id, "outcome_id": outcomes[code].id,
+                        "channel": "visit" if code == "refusal" else "call",
+                        "date": day.replace(hour=hour) + timedelta(minutes=7 * index % 50),
+                        "duration": 0.1 if code in ("no_answer", "busy") else 0.25 + 0.05 * (index % 4),
+                        "delay_reason_id": reasons[(step + index) % len(reasons)].id
+                        if outcomes[code].needs_reason else False,
+                    })
+        return Interaction.sudo().create(vals_list)
 
     def _pay(self, moves, amount):
         """A customer bank transfer of ``amount`` applied to ``moves``, oldest first."""

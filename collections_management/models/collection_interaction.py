@@ -249,7 +249,7 @@ class CollectionInteraction(models.Model):
         """Log channel contacts in bulk, once each (``source_ref`` is the key); returns how many were new.
 
         ``rows``: dicts with case_id, channel, direction, source_ref and optionally
-        outcome code, note, user_id, date. Cases are read in one query; the
+        outcome code, note, user_id, date, promise_id, dispute_id. Cases are read in one query; the
         insert skips what was already logged (``ON CONFLICT DO NOTHING``).
         """
         rows = [row for row in rows if row.get("case_id") and row.get("source_ref")]
@@ -267,17 +267,19 @@ class CollectionInteraction(models.Model):
             case = cases[row["case_id"]]
             outcome_id = outcomes.get(row.get("outcome")) if row.get("outcome") else None
             reached, right = contact.get(outcome_id, (False, False))
-            values.append(SQL("(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, true, %s, %s, %s, %s, %s)",
+            values.append(SQL("(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, true, %s, %s, %s, %s, %s, %s, %s)",
                               case.id, case.partner_id.id, case.company_id.id, case.stage_id.id or None,
                               case.segment_id.id or None, row.get("date") or now, row["channel"],
                               row.get("direction", "outbound"), outcome_id, reached, right, row.get("note"),
                               row.get("user_id") or case.user_id.id or None, row["source_ref"],
+                              row.get("promise_id") or None, row.get("dispute_id") or None,
                               self.env.uid, now, self.env.uid, now))
         self.env.cr.execute(SQL(
             """
             INSERT INTO collection_interaction (case_id, partner_id, company_id, stage_id, segment_id, date, channel,
                                                 direction, outcome_id, contact, right_party, note, user_id,
-                                                automatic, source_ref, create_uid, create_date, write_uid, write_date)
+                                                automatic, source_ref, promise_id, dispute_id, create_uid, create_date,
+                                                write_uid, write_date)
             VALUES %s
             ON CONFLICT (source_ref) WHERE source_ref IS NOT NULL DO NOTHING
             RETURNING case_id, contact

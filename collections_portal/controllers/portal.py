@@ -166,7 +166,7 @@ class CollectionsPortal(PaymentPortal):
                           amount=promise.amount, date=promise.date), fields.Date.context_today(promise))
         request.env["collection.interaction"].sudo()._collection_log([{
             "case_id": case.id, "channel": "portal", "direction": "inbound", "outcome": "promise",
-            "source_ref": f"collection.promise,{promise.id}",
+            "source_ref": f"collection.promise,{promise.id}", "promise_id": promise.id,
             "note": request.env._("Promise on the portal: %(amount)s by %(date)s",
                                   amount=promise.amount, date=promise.date)}])
         return request.redirect(self._collection_url(case, access_token, message="promise"))
@@ -211,7 +211,8 @@ class CollectionsPortal(PaymentPortal):
                 summary=request.env._("Dispute from the portal on %s", invoice.name), note=description.strip())
         request.env["collection.interaction"].sudo()._collection_log([{
             "case_id": case.id, "channel": "portal", "direction": "inbound", "outcome": "dispute",
-            "source_ref": f"collection.dispute,{dispute.id}", "note": description.strip()[:2000]}])
+            "source_ref": f"collection.dispute,{dispute.id}", "dispute_id": dispute.id,
+            "note": description.strip()[:2000]}])
         return request.redirect(self._collection_url(case, access_token, message="dispute"))
 
     # ------------------------------------------------------------------ payment plan acceptance

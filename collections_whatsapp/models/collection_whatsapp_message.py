@@ -295,6 +295,7 @@ class CollectionWhatsappMessage(models.Model):
                 "outcome": {"promise": "promise", "dispute": "dispute", "paid": "already_paid"}.get(
                     message.intent, "customer_replied"),
                 "note": text, "source_ref": f"collection.whatsapp.message,{message.id}",
+                "promise_id": message.promise_id.id, "dispute_id": message.dispute_id.id,
             }])
 
     def _act_on(self, text, payload=None, customer_lang=None):

@@ -1,0 +1,98 @@
+from odoo import fields, models
+from odoo.tools import SQL
+
+
+class CollectionContactReport(models.Model):
+    """Contact KPIs, one row per logged contact or attempt (SQL view).
+
+    Rates are averages of 0/100 values over the rows they are defined on (NULL
+    elsewhere), so any grouping (collector, channel, segment, stage, period)
+    gives the right ratio: contact rate = contacts / outbound attempts;
+    right-party rate = right-party contacts / outbound attempts; promises per
+    right-party contact; promises kept = kept / promises (count) and kept
+    amount / promised amount. The cash collected within 7 days is each
+    payment (or bank line) reconciled with the debtor's receivables, in company
+    currency, counted once: on the latest contact of the case in the 7 days
+    before the payment's date.
+    """
+
+    _name = "collection.contact.report"
+    _description = "Contact KPIs"
+    _auto = False
+    _order = "date desc"
+
+    date = fields.Datetime(readonly=True)
+    case_id = fields.Many2one("collection.case", readonly=True)
+    partner_id = fields.Many2one("res.partner", "Debtor", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    user_id = fields.Many2one("res.users", "Collector", readonly=True)
+    channel = fields.Selection(selection=lambda self: self.env["collection.interaction"]._fields["channel"].selection,
+                               readonly=True)
+    direction = fields.Selection([("outbound", "We contacted them"), ("inbound", "They contacted us")], readonly=True)
+    automatic = fields.Boolean(readonly=True)
+    outcome_id = fields.Many2one("collection.outcome", readonly=True)
+    stage_id = fields.Many2one("collection.stage", readonly=True)
+    segment_id = fields.Many2one("collection.segment", readonly=True)
+    attempt_count = fields.Integer("Attempts", readonly=True)
+    contact_count = fields.Integer("Contacts", readonly=True)
+    right_party_count = fields.Integer("Right-party contacts", readonly=True)
+    promise_count = fields.Integer("Promises", readonly=True)
+    promise_kept_count = fields.Integer("Promises kept", readonly=True)
+    promise_amount = fields.Monetary("Promised", readonly=True)
+    promise_kept_amount = fields.Monetary("Promised and kept", readonly=True)
+    collected_7d = fields.Monetary("Collected within 7 days", readonly=True)
+    contact_rate = fields.Float("Contact rate (%)", aggregator="avg", readonly=True)
+    right_party_rate = fields.Float("Right-party rate (%)", aggregator="avg", readonly=True)
+    promise_rate = fields.Float("Promises per right-party contact (%)", aggregator="avg", readonly=True)
+    kept_rate = fields.Float("Promises kept (%)", aggregator="avg", readonly=True)
+
+    @property
+    def _table_query(self):
+        cash_factor = self.env["collection.engine"]._cash_factor_sql()
+        cash_joins = self.env["collection.engine"]._cash_joins_sql()
+        return SQL(
+            """
+            WITH cash AS (
+                SELECT apr.id, cc.id AS case_id, cm.date AS paid_on, apr.amount * %(factor)s AS amount
+                  FROM collection_case cc
+                  JOIN res_partner lp ON lp.commercial_partner_id = cc.partner_id
+                  JOIN account_move_line dl ON dl.partner_id = lp.id AND dl.company_id = cc.company_id
+                  JOIN account_account a ON a.id = dl.account_id AND a.account_type = 'asset_receivable'
+                  JOIN account_partial_reconcile apr ON apr.debit_move_id = dl.id
+                  JOIN account_move_line cl ON cl.id = apr.credit_move_id
+                  JOIN account_move cm ON cm.id = cl.move_id
+                  %(cash_joins)s
+                 WHERE (cm.origin_payment_id IS NOT NULL OR cm.statement_line_id IS NOT NULL)
+                   AND EXISTS (SELECT 1 FROM collection_interaction ci WHERE ci.case_id = cc.id AND ci.contact)
+            ), credited AS (
+                -- each payment to the latest contact of its case in the 7 days before it
+                SELECT DISTINCT ON (cash.id) cash.id, cash.amount, i.id AS interaction_id
+                  FROM cash
+                  JOIN collection_interaction i ON i.case_id = cash.case_id AND i.contact
+                   AND (i.date AT TIME ZONE 'UTC')::date <= cash.paid_on
+                   AND (i.date AT TIME ZONE 'UTC')::date > cash.paid_on - 7
+                 ORDER BY cash.id, i.date DESC, i.id DESC
+            ), collected AS (
+                SELECT interaction_id, SUM(amount) AS amount FROM credited GROUP BY interaction_id
+            )
+            SELECT i.id, i.date, i.case_id, i.partner_id, i.company_id, rc.currency_id, i.user_id, i.channel,
+                   i.direction, COALESCE(i.automatic, false) AS automatic, i.outcome_id, i.stage_id, i.segment_id,
+                   (i.direction = 'outbound')::int AS attempt_count,
+                   COALESCE(i.contact, false)::int AS contact_count,
+                   COALESCE(i.right_party, false)::int AS right_party_count,
+                   (p.id IS NOT NULL)::int AS promise_count,
+                   (p.state = 'kept')::int AS promise_kept_count,
+                   COALESCE(p.amount, 0) AS promise_amount,
+                   CASE WHEN p.state = 'kept' THEN p.amount ELSE 0 END AS promise_kept_amount,
+                   COALESCE(collected.amount, 0) AS collected_7d,
+                   CASE WHEN i.direction = 'outbound' THEN COALESCE(i.contact, false)::int * 100.0 END AS contact_rate,
+                   CASE WHEN i.direction = 'outbound' THEN COALESCE(i.right_party, false)::int * 100.0 END
+                       AS right_party_rate,
+                   CASE WHEN i.right_party THEN (p.id IS NOT NULL)::int * 100.0 END AS promise_rate,
+                   CASE WHEN p.id IS NOT NULL THEN (p.state = 'kept')::int * 100.0 END AS kept_rate
+              FROM collection_interaction i
+              JOIN res_company rc ON rc.id = i.company_id
+              LEFT JOIN collection_promise p ON p.id = i.promise_id AND p.state != 'cancelled'
+              LEFT JOIN collected ON collected.interaction_id = i.id
+            """, factor=cash_factor, cash_joins=cash_joins)
