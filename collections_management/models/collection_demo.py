@@ -53,7 +53,8 @@ class CollectionDemo(models.AbstractModel):
 
         users = {login: ref(f"collections_management.demo_user_{login}") for login in ("carla", "diego", "marta", "lucia")}
         for user in users.values():
-            user.write({"company_ids": [Command.set(company.ids)], "company_id": company.id, "lang": lang})
+            user.write({"company_ids": [Command.set(company.ids)], "company_id": company.id, "lang": lang,
+                        "tz": ref("base.user_admin").tz or "America/Bogota"})
         ref("base.user_admin").write({"company_ids": [Command.link(company.id)], "company_id": company.id})
         partners = self.env["res.partner"].browse([
             ref(f"collections_management.{xmlid}").id for xmlid in {row[0] for row in DEMO_INVOICES}])

@@ -36,7 +36,8 @@ class CollectionPaymentPlan(models.Model):
     _collection_system_fields = (
         "name", "sequence_number", "state", "amount_total", "interest_amount", "line_ids", "activation_date",
         "approved_by_id", "approved_amount", "accepted_date", "accepted_by_partner_id", "accepted_user_id",
-        "accepted_ip", "acceptance_channel", "end_date", "end_reason",
+        "accepted_ip", "acceptance_channel", "end_date", "end_reason", "ended_at", "restructured_from_id",
+        "restructured_into_id", "restructure_count",
     )
 
     name = fields.Char(required=True, default=lambda self: self.env._("New"), copy=False, readonly=True)
@@ -68,7 +69,16 @@ class CollectionPaymentPlan(models.Model):
     grace_days = fields.Integer(default=5, help="Days after an installment's date before the plan is broken.")
     state = fields.Selection(
         [("draft", "Draft"), ("proposed", "Proposed"), ("active", "Active"), ("completed", "Completed"),
-         ("broken", "Defaulted"), ("cancelled", "Cancelled")], default="draft", required=True, tracking=True, index=True)
+         ("broken", "Defaulted"), ("restructured", "Restructured"), ("cancelled", "Cancelled")],
+        default="draft", required=True, tracking=True, index=True)
+    ended_at = fields.Datetime(readonly=True, copy=False,
+                               help="Payments reconciled from then on no longer pay this plan (see its successor).")
+    restructured_from_id = fields.Many2one(
+        "collection.payment.plan", "Restructures", readonly=True, copy=False, index="btree_not_null",
+        help="The plan this one replaces once activated; what was paid on it stays counted there.")
+    restructured_into_id = fields.Many2one("collection.payment.plan", "Restructured into", readonly=True, copy=False)
+    restructure_count = fields.Integer("Restructuring number", readonly=True, copy=False,
+                                       help="1 for the case's first restructured plan, 2 for the second…")
     line_ids = fields.One2many("collection.payment.plan.line", "plan_id", "Installments", readonly=True)
     activation_date = fields.Datetime(readonly=True, copy=False,
                                       help="Payments reconciled with the covered invoices from then on pay the plan.")
@@ -96,15 +106,18 @@ class CollectionPaymentPlan(models.Model):
         for plan in self:
             plan.currency_id = plan.move_ids.currency_id[:1] or plan.company_id.currency_id or self.env.company.currency_id
 
-    @api.depends("amount_total", "approved_by_id", "approved_amount", "company_id.collection_plan_approval_amount")
+    @api.depends("amount_total", "approved_by_id", "approved_amount", "company_id.collection_plan_approval_amount",
+                 "restructure_count", "company_id.collection_plan_max_restructures")
     def _compute_needs_approval(self):
         for plan in self:
             limit = plan.company_id.collection_plan_approval_amount
             approved = plan.approved_by_id and not plan.currency_id.compare_amounts(
                 plan.approved_amount, plan.amount_total)
-            plan.needs_approval = bool(limit and not approved
-                                       and plan.company_id.currency_id.compare_amounts(
-                                           plan._amount_in_company_currency(), limit) > 0)
+            above_amount = bool(limit and plan.company_id.currency_id.compare_amounts(
+                plan._amount_in_company_currency(), limit) > 0)
+            # restructuring again and again is a manager's decision past the company's limit
+            above_restructures = plan.restructure_count > plan.company_id.collection_plan_max_restructures
+            plan.needs_approval = bool(not approved and (above_amount or above_restructures))
 
     def _compute_payments(self):
         status = self._collection_payment_status()
@@ -263,6 +276,7 @@ class CollectionPaymentPlan(models.Model):
               JOIN collection_payment_plan_move_rel rel ON rel.plan_id = p.id
               JOIN account_move_line dl ON dl.move_id = rel.move_id AND dl.display_type = 'payment_term'
               JOIN account_partial_reconcile apr ON apr.debit_move_id = dl.id AND apr.create_date >= p.activation_date
+                   AND (p.ended_at IS NULL OR apr.create_date < p.ended_at)
               JOIN account_move_line cl ON cl.id = apr.credit_move_id
               JOIN account_move cm ON cm.id = cl.move_id
               %(cash_joins)s
@@ -287,7 +301,7 @@ class CollectionPaymentPlan(models.Model):
             lines = plan.line_ids.sorted(lambda l: (l.date, l.sequence))
             cash = cash_by_plan.get(plan.id, 0.0) if plan.activation_date else 0.0
             reduction = 0.0
-            if plan.state in ("active", "completed", "broken"):
+            if plan.state in ("active", "completed", "broken") and not plan.ended_at:
                 reduction = max(plan.amount_total - plan._covered_residual() - cash, 0.0)
             owed = {line.id: line.amount for line in lines}
             for line in reversed(lines):
@@ -371,6 +385,13 @@ class CollectionPaymentPlan(models.Model):
                 raise UserError(self.env._(
                     "This plan is above the approval amount: a Collections Manager must approve it first."))
             plan._check_schedule_current(today)
+            previous = plan.restructured_from_id
+            if previous:
+                if previous.state not in ("active", "broken"):
+                    raise UserError(self.env._("%(plan)s can no longer be restructured (it is %(state)s).",
+                                               plan=previous.name,
+                                               state=dict(self._fields["state"].selection)[previous.state]))
+                previous._collection_close_restructured(plan)
             other = self.search([("id", "!=", plan.id), ("state", "=", "active"),
                                  ("move_ids", "in", plan.move_ids.ids)], limit=1)
             if other:
@@ -420,10 +441,55 @@ class CollectionPaymentPlan(models.Model):
             plan._collection_end("cancelled", self.env._("Cancelled by %s", self.env.user.name))
         return True
 
+    def action_restructure(self):
+        """Re-plan what remains unpaid of an active or defaulted plan: a new draft schedule for the open balance.
+
+        Nothing changes on this plan until the new one is activated (accepted
+        by the customer): then this one is closed as restructured, its interest
+        not yet due reversed, and what was paid on it stays counted on it only.
+        """
+        self.ensure_one()
+        self.check_access("write")
+        if self.state not in ("active", "broken"):
+            raise UserError(self.env._("Only an active or defaulted plan can be restructured (%(plan)s is %(state)s).",
+                                       plan=self.name, state=dict(self._fields["state"].selection)[self.state]))
+        pending = self.search([("restructured_from_id", "=", self.id), ("state", "in", ("draft", "proposed"))],
+                              limit=1)
+        if pending:
+            raise UserError(self.env._("%s is already being restructured: continue with that plan.", pending.name))
+        moves = self.move_ids.filtered(lambda m: not m.currency_id.is_zero(m.amount_residual))
+        if not moves:
+            raise UserError(self.env._("Nothing is left to pay on %s.", self.name))
+        # the case's restructurings so far (a cancelled attempt does not count), this one included
+        count = self.search_count([("case_id", "=", self.case_id.id), ("restructured_from_id", "!=", False),
+                                   ("state", "!=", "cancelled")]) + 1
+        new_plan = self.create({
+            "case_id": self.case_id.id, "move_ids": [Command.set(moves.ids)], "frequency": self.frequency,
+            "installment_count": self.installment_count, "interest_rate": self.interest_rate,
+            "grace_days": self.grace_days,
+            "first_date": fields.Date.context_today(self) + FREQUENCY_STEP[self.frequency],
+        })
+        new_plan.sudo().write({"restructured_from_id": self.id, "restructure_count": count})
+        new_plan.message_post(body=self.env._("Restructures %(plan)s: %(amount)s still unpaid.", plan=self.name,
+                                              amount=new_plan.amount_total))
+        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": new_plan.id, "view_mode": "form",
+                "target": "current"}
+
+    def _collection_close_restructured(self, successor):
+        """Close this plan as restructured into ``successor``: interest not yet due reversed, history kept."""
+        today = fields.Date.context_today(self)
+        for plan in self:
+            plan.line_ids.filtered(lambda line: line.date > today)._collection_reverse_interest(
+                self.env._("Payment plan %(plan)s restructured into %(new)s", plan=plan.name, new=successor.name))
+            plan._collection_end("restructured", self.env._("Restructured into %s", successor.name))
+            plan.sudo().restructured_into_id = successor
+            plan.message_post(body=self.env._("Restructured into %s.", successor.name))
+
     def _collection_end(self, state, reason):
         today = fields.Date.context_today(self)
         for plan in self:
-            plan.sudo().write({"state": state, "end_date": today, "end_reason": reason})
+            plan.sudo().write({"state": state, "end_date": today, "end_reason": reason,
+                               "ended_at": self.env.cr.now()})
             self.env["collection.refresh.request"].sudo()._enqueue_partners(plan.partner_id, plan.company_id)
             if plan.case_id.plan_id == plan:
                 plan.case_id.sudo().plan_id = False

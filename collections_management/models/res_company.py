@@ -32,6 +32,10 @@ class ResCompany(models.Model):
         "collection.strategy", "Default collection strategy",
         help="Strategy of cases whose segment has none.",
     )
+    collection_plan_max_restructures = fields.Integer(
+        "Restructurings without approval", default=1,
+        help="How many times a case's payment plan may be restructured before a Collections Manager must approve "
+             "the new schedule (0: always).")
     collection_plan_approval_amount = fields.Monetary(
         "Payment plans above this need a manager", currency_field="currency_id",
         help="0: collectors activate any plan.",

@@ -13,6 +13,8 @@ class ResConfigSettings(models.TransientModel):
     collection_working_days = fields.Char(related="company_id.collection_working_days", readonly=False)
     collection_block_held_invoices = fields.Boolean(related="company_id.collection_block_held_invoices",
                                                     readonly=False)
+    collection_plan_max_restructures = fields.Integer(related="company_id.collection_plan_max_restructures",
+                                                      readonly=False)
     collection_plan_approval_amount = fields.Monetary(related="company_id.collection_plan_approval_amount",
                                                       readonly=False, currency_field="currency_id")
     collection_plan_interest_timing = fields.Selection(related="company_id.collection_plan_interest_timing",

@@ -367,3 +367,71 @@ class TestPaymentPlan(CollectionsCommon):
                          "the write-off shrinks the last installment, it pays nothing")
         with self.assertRaisesRegex(UserError, "break the plan instead"):
             plan.action_cancel()
+
+    # ------------------------------------------------------------------ restructuring
+    def test_restructure_with_partial_payments_counts_each_payment_once(self):
+        self.company.collection_plan_interest_timing = "activation"
+        move = self._invoice(self.partner_a, 40, 900)
+        old = self._plan(move, interest_rate=3)   # 3 x 300, interest 27 = 3 x 9, all invoiced at activation
+        old.action_activate()
+        # 300 + 9 pays the first installment with its interest; 100 more is part of the second
+        self._register_payment(move, 400)
+        self._register_payment(old.line_ids.sorted("sequence")[0].interest_move_id, 9)
+        self.assertEqual(self._states(old), [(309.0, "paid"), (100.0, "partial"), (0.0, "due")])
+        # all of this happened before today's restructuring (a test runs in one transaction: one timestamp)
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE collection_payment_plan SET activation_date = activation_date - interval '2 days'"
+                            " WHERE id = %s", [old.id])
+        self.env.cr.execute("UPDATE account_partial_reconcile SET create_date = create_date - interval '1 day'")
+        self.env.invalidate_all()
+        action = old.action_restructure()
+        new = self.env["collection.payment.plan"].browse(action["res_id"])
+        # what remains of the invoice: 900 - 400 = 500, re-planned in 3 installments of 166.66 + 166.66 + 166.68
+        self.assertEqual((new.state, new.amount_total, new.restructured_from_id, new.restructure_count),
+                         ("draft", 500.0, old, 1))
+        self.assertEqual(new.line_ids.sorted("sequence").mapped("amount"), [166.66, 166.66, 166.68])
+        self.assertEqual(old.state, "active", "nothing changes until the customer accepts the new schedule")
+        with self.assertRaisesRegex(UserError, "already being restructured"):
+            old.action_restructure()
+        new.action_activate()
+        self.assertEqual((old.state, old.restructured_into_id, new.state), ("restructured", new, "active"))
+        self.assertEqual(self._case(self.partner_a).plan_id, new)
+        # the old plan's history is kept, its interest not yet due reversed (never reset to draft)
+        first, second, third = old.line_ids.sorted("sequence")
+        self.assertEqual(first.interest_move_id.payment_state, "paid")
+        self.assertEqual((second.interest_move_id.state, second.interest_move_id.payment_state), ("posted", "reversed"))
+        self.assertEqual(third.interest_move_id.payment_state, "reversed")
+        # a payment after the restructuring pays the new plan only: each payment is counted exactly once
+        self._register_payment(move, 166.66)
+        # the new plan's interest (3 % of 500 = 15, 3 x 5) is invoiced at activation and not paid yet
+        self.assertEqual(self._states(new), [(166.66, "partial"), (0.0, "due"), (0.0, "due")])
+        old.invalidate_recordset()
+        self.assertEqual(old.amount_paid, 409.0, "300 + 9 + 100, as before the restructuring")
+        self.assertEqual(move.amount_residual, 333.34, "500 - 166.66: the books, not a copy")
+        self.assertEqual(new.amount_remaining, 348.34, "333.34 of principal and 3 x 5 of interest")
+
+    def test_restructuring_limit_and_bad_input(self):
+        move = self._invoice(self.partner_a, 40, 900)
+        plan = self._plan(move)
+        self._case(self.partner_a).user_id = self.collector
+        with self.assertRaisesRegex(UserError, "Only an active or defaulted plan can be restructured"):
+            plan.action_restructure()
+        plan.action_activate()
+        first = self.env["collection.payment.plan"].browse(plan.action_restructure()["res_id"])
+        self.assertFalse(first.needs_approval, "the first restructuring is within the default limit of 1")
+        first.action_activate()
+        second = self.env["collection.payment.plan"].browse(first.action_restructure()["res_id"])
+        self.assertEqual(second.restructure_count, 2)
+        self.assertTrue(second.needs_approval, "a second restructuring is a manager's decision")
+        with self.assertRaisesRegex(UserError, "must approve it first"):
+            second.with_user(self.collector).action_activate()
+        second.with_user(self.manager).action_approve()
+        second.action_activate()
+        self.assertEqual(first.state, "restructured")
+        self._register_payment(move, 900)
+        self.env["collection.payment.plan"]._cron_check_plans()
+        self.assertEqual(second.state, "completed")
+        with self.assertRaisesRegex(UserError, "Only an active or defaulted plan can be restructured"):
+            second.action_restructure()
+        with self.assertRaises(AccessError):
+            second.with_user(self.collector).write({"state": "active"})
