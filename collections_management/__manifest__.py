@@ -28,6 +28,7 @@
         "views/collection_payment_plan_views.xml",
         "views/collection_stage_views.xml",
         "views/collection_interaction_views.xml",
+        "views/collection_offer_views.xml",
         "views/collection_contact_report_views.xml",
         "views/collection_case_views.xml",
         "views/collection_case_move_views.xml",

@@ -24,3 +24,4 @@ from . import account_partial_reconcile
 from . import collection_run
 from . import collection_interaction
 from . import collection_contact_report
+from . import collection_offer

@@ -32,6 +32,10 @@ class AccountMove(models.Model):
         [("fee", "Late fee"), ("interest", "Payment plan interest")], "Collections charge",
         readonly=True, copy=False, index="btree_not_null",
     )
+    collection_offer_id = fields.Many2one(
+        "collection.offer", "Settlement of offer", readonly=True, copy=False, index="btree_not_null")
+    _collection_offer_uniq = models.UniqueIndex("(collection_offer_id) WHERE collection_offer_id IS NOT NULL",
+                                                "An offer is settled by one entry.")
     collection_interest_plan_id = fields.Many2one(
         "collection.payment.plan", "Interest of payment plan", readonly=True, copy=False, index="btree_not_null")
     collection_plan_line_id = fields.Many2one(

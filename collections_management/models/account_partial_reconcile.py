@@ -16,3 +16,24 @@ class AccountPartialReconcile(models.Model):
         res = super().unlink()
         self.env["collection.refresh.request"].sudo()._enqueue_lines(lines)
         return res
+
+
+class AccountMoveLine(models.Model):
+    _inherit = "account.move.line"
+
+    def _reconcile_plan(self, reconciliation_plan):
+        """A payment that completes a settlement offer honours it at once (portal, register payment, bank)."""
+        res = super()._reconcile_plan(reconciliation_plan)
+        if not self.env.context.get("collection_offer_checking"):
+            def flatten(plan):
+                for item in plan:
+                    if isinstance(item, (list, tuple)):
+                        yield from flatten(item)
+                    else:
+                        yield item
+            moves = self.env["account.move.line"].concat(*flatten(reconciliation_plan)).move_id
+            offers = self.env["collection.offer"].sudo().search(
+                [("state", "=", "open"), "|", ("move_ids", "in", moves.ids), ("fee_move_ids", "in", moves.ids)])
+            if offers:
+                offers._collection_check()
+        return res

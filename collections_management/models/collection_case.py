@@ -346,6 +346,7 @@ class CollectionCaseWorkspace(models.Model):
                                  "last_contact_date")
 
     interaction_ids = fields.One2many("collection.interaction", "case_id", "Contacts")
+    offer_ids = fields.One2many("collection.offer", "case_id", "Offers")
     best_call_hour = fields.Integer(
         "Best hour to call", readonly=True, default=-1, aggregator=False,
         help="The hour (collector's time zone) of most right-party contacts in the last 180 days; -1: not known yet.")
@@ -484,4 +485,14 @@ class CollectionCaseWorkspace(models.Model):
 
     def _collection_offer_text(self, env):
         """The open settlement offer in words, for scripts and the contact dialog ('' when there is none)."""
-        return ""
+        offer = self.env["collection.offer"].sudo().search([("case_id", "=", self.id), ("state", "=", "open")],
+                                                            limit=1)
+        return offer._collection_summary(env) if offer else ""
+
+    def action_make_offer(self):
+        self.ensure_one()
+        self.check_access("read")
+        return {"type": "ir.actions.act_window", "res_model": "collection.offer", "view_mode": "form",
+                "target": "current", "context": {
+                    "default_case_id": self.id,
+                    "default_deadline": fields.Date.to_string(fields.Date.context_today(self) + timedelta(days=10))}}

@@ -39,6 +39,9 @@ class CollectionSegment(models.Model):
     contact_quality = fields.Selection(
         [("ok", "Reachable, contact data not flagged"), ("bad", "Unreachable or contact data flagged wrong")],
         "Contact quality", help="Empty: any.")
+    offer_limits = fields.Boolean("Own offer limits", help="Use these limits instead of the stage's.")
+    offer_max_discount = fields.Float("Offer discount allowed (%)")
+    offer_max_waiver = fields.Float("Fee waiver allowed (%)")
     user_ids = fields.Many2many("res.users", string="Collectors", domain="[('share', '=', False)]",
                                 help="Team of collectors; new cases are balanced across them by open workload.")
     strategy_id = fields.Many2one("collection.strategy", check_company=True,

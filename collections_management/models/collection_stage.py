@@ -37,6 +37,10 @@ class CollectionStage(models.Model):
         "Credit hold on entry", help="Entering this stage puts the customer on credit hold."
     )
     fold = fields.Boolean("Folded in kanban")
+    offer_max_discount = fields.Float("Offer discount allowed (%)",
+                                      help="Collectors may offer up to this discount; above it a manager approves.")
+    offer_max_waiver = fields.Float("Fee waiver allowed (%)",
+                                    help="Share of late fees and interest a collector may waive without approval.")
     color = fields.Integer()
     description = fields.Text(translate=True)
     mail_template_id = fields.Many2one(

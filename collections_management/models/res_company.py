@@ -32,6 +32,17 @@ class ResCompany(models.Model):
         "collection.strategy", "Default collection strategy",
         help="Strategy of cases whose segment has none.",
     )
+    collection_offer_method = fields.Selection(
+        [("credit_note", "Credit note"), ("writeoff", "Write-off entry")], "Honour offers with",
+        default="credit_note", required=True,
+        help="How the forgiven part of an honoured offer is posted: a customer credit note without taxes, or a "
+             "journal entry; both on the settlement account and reconciled with the invoices.")
+    collection_offer_account_id = fields.Many2one(
+        "account.account", "Settlement account", check_company=True,
+        help="Expense (discounts granted) account of the forgiven part of honoured offers.")
+    collection_offer_journal_id = fields.Many2one(
+        "account.journal", "Settlement journal", check_company=True, domain="[('type', '=', 'general')]",
+        help="Journal of write-off entries (default: the first miscellaneous journal).")
     collection_plan_max_restructures = fields.Integer(
         "Restructurings without approval", default=1,
         help="How many times a case's payment plan may be restructured before a Collections Manager must approve "
@@ -173,6 +184,9 @@ class ResCompany(models.Model):
                     "is_legal": legal,
                     "credit_hold": hold,
                     "fold": fold,
+                    # what a collector may offer without a manager: more as the debt ages
+                    "offer_max_discount": OFFER_LIMITS[code][0],
+                    "offer_max_waiver": OFFER_LIMITS[code][1],
                 })
         stages = Stage.create(vals_list)
         new_companies = self.filtered(lambda c: c.id not in have)
@@ -228,6 +242,10 @@ class ResCompany(models.Model):
         self.sudo().collection_strategy_id = strategy
         return strategy
 
+
+# (discount %, fee and interest waiver %) a collector may offer without approval, per default stage
+OFFER_LIMITS = {"preventive": (2.0, 0.0), "administrative": (5.0, 50.0), "extrajudicial": (15.0, 100.0),
+                "judicial": (25.0, 100.0)}
 
 # the default call scripts: (name, text) per stage code and language; {placeholders} are the case's figures
 DEFAULT_SCRIPTS = {

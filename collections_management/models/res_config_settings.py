@@ -13,6 +13,9 @@ class ResConfigSettings(models.TransientModel):
     collection_working_days = fields.Char(related="company_id.collection_working_days", readonly=False)
     collection_block_held_invoices = fields.Boolean(related="company_id.collection_block_held_invoices",
                                                     readonly=False)
+    collection_offer_method = fields.Selection(related="company_id.collection_offer_method", readonly=False)
+    collection_offer_account_id = fields.Many2one(related="company_id.collection_offer_account_id", readonly=False)
+    collection_offer_journal_id = fields.Many2one(related="company_id.collection_offer_journal_id", readonly=False)
     collection_plan_max_restructures = fields.Integer(related="company_id.collection_plan_max_restructures",
                                                       readonly=False)
     collection_plan_approval_amount = fields.Monetary(related="company_id.collection_plan_approval_amount",

@@ -6,6 +6,7 @@ from . import test_segment
 from . import test_cron
 from . import test_workflow
 from . import test_workspace
+from . import test_offer
 from . import test_fee
 from . import test_payment_plan
 from . import test_promise

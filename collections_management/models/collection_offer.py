@@ -1,0 +1,361 @@
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL, format_amount, format_date
+
+OPEN_STATES = ("draft", "to_approve", "open")
+
+
+class CollectionOffer(models.Model):
+    """A settlement (or early-payment) offer: pay a stated amount by a deadline, the rest is forgiven.
+
+    Nothing is posted when the offer is made. When the customer's payments on
+    the covered documents, received by the deadline, reach the amount to pay,
+    the offer is honoured for real: what is left open on each covered document
+    is closed with a credit note (or a write-off entry on the company's
+    settlement account), reconciled, so the invoices end fully paid and the
+    books balance. Past the deadline the offer expires and nothing is posted.
+    """
+
+    _name = "collection.offer"
+    _description = "Settlement offer"
+    _inherit = ["mail.thread", "mail.activity.mixin", "collection.guard.mixin"]
+    _order = "id desc"
+    _check_company_auto = True
+    _collection_system_fields = ("state", "amount_base", "amount_fees", "approved_by_id", "confirmed_at",
+                                 "settlement_move_id", "decided_date", "amount_received")
+
+    name = fields.Char(compute="_compute_name", store=True)
+    case_id = fields.Many2one("collection.case", required=True, index=True, check_company=True, ondelete="cascade")
+    partner_id = fields.Many2one(related="case_id.partner_id", store=True, index=True)
+    company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one("res.currency", compute="_compute_currency_id", store=True)
+    kind = fields.Selection([("settlement", "Settlement of overdue debt"), ("early", "Early-payment incentive")],
+                            required=True, default="settlement")
+    move_ids = fields.Many2many("account.move", "collection_offer_move_rel", "offer_id", "move_id", "Invoices",
+                                check_company=True)
+    fee_move_ids = fields.Many2many("account.move", "collection_offer_fee_rel", "offer_id", "move_id",
+                                    "Late fees and interest", check_company=True,
+                                    help="Open late-fee and interest documents whose waiver the offer includes.")
+    discount_percent = fields.Float("Discount (%)")
+    waiver_percent = fields.Float("Fees and interest waived (%)")
+    amount_base = fields.Monetary("Open amount", readonly=True, help="Open amount of the invoices when offered.")
+    amount_fees = fields.Monetary("Open fees and interest", readonly=True)
+    amount_discount = fields.Monetary("Discount", compute="_compute_amounts", store=True)
+    amount_waived = fields.Monetary("Waived", compute="_compute_amounts", store=True)
+    amount_to_pay = fields.Monetary("Amount to pay", compute="_compute_amounts", store=True)
+    amount_received = fields.Monetary("Received by the deadline", readonly=True)
+    deadline = fields.Date(required=True)
+    state = fields.Selection(
+        [("draft", "Draft"), ("to_approve", "Waiting for approval"), ("open", "Offered"), ("honoured", "Honoured"),
+         ("expired", "Expired"), ("cancelled", "Cancelled")],
+        default="draft", required=True, tracking=True, index=True)
+    needs_approval = fields.Boolean(compute="_compute_needs_approval")
+    limit_discount = fields.Float("Discount allowed (%)", compute="_compute_needs_approval")
+    limit_waiver = fields.Float("Waiver allowed (%)", compute="_compute_needs_approval")
+    approved_by_id = fields.Many2one("res.users", readonly=True, tracking=True)
+    confirmed_at = fields.Datetime("Offered on", readonly=True,
+                                   help="Payments reconciled from then on count towards the offer.")
+    decided_date = fields.Date(readonly=True)
+    settlement_move_id = fields.Many2one("account.move", "Settlement entry", readonly=True)
+    user_id = fields.Many2one("res.users", "Offered by", default=lambda self: self.env.user, readonly=True)
+
+    _one_open_per_case = models.UniqueIndex("(case_id) WHERE state IN ('draft', 'to_approve', 'open')",
+                                            "A case has one open offer at a time.")
+
+    @api.constrains("discount_percent", "waiver_percent")
+    def _check_percents(self):
+        for offer in self:
+            if not 0 <= offer.discount_percent < 100 or not 0 <= offer.waiver_percent <= 100:
+                raise ValidationError(self.env._(
+                    "A discount is between 0 and 100 % (not included); a waiver between 0 and 100 %."))
+
+    @api.depends("case_id.name", "kind")
+    def _compute_name(self):
+        kinds = dict(self._fields["kind"]._description_selection(self.env))
+        for offer in self:
+            offer.name = f"{kinds[offer.kind]} — {offer.case_id.name}" if offer.case_id else False
+
+    @api.depends("move_ids.currency_id", "company_id")
+    def _compute_currency_id(self):
+        for offer in self:
+            offer.currency_id = offer.move_ids.currency_id[:1] or offer.company_id.currency_id
+
+    @api.depends("amount_base", "amount_fees", "discount_percent", "waiver_percent", "currency_id")
+    def _compute_amounts(self):
+        for offer in self:
+            currency = offer.currency_id or offer.company_id.currency_id
+            offer.amount_discount = currency.round(offer.amount_base * offer.discount_percent / 100)
+            offer.amount_waived = currency.round(offer.amount_fees * offer.waiver_percent / 100)
+            offer.amount_to_pay = currency.round(offer.amount_base + offer.amount_fees - offer.amount_discount
+                                                 - offer.amount_waived)
+
+    @api.depends("discount_percent", "waiver_percent", "case_id.stage_id", "case_id.segment_id", "approved_by_id")
+    def _compute_needs_approval(self):
+        for offer in self:
+            source = offer.case_id.segment_id if offer.case_id.segment_id.offer_limits else offer.case_id.stage_id
+            offer.limit_discount = source.offer_max_discount
+            offer.limit_waiver = source.offer_max_waiver
+            offer.needs_approval = not offer.approved_by_id and (
+                offer.discount_percent > offer.limit_discount or offer.waiver_percent > offer.limit_waiver)
+
+    # ------------------------------------------------------------------ create and validate
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._collection_check_create_vals(vals_list)
+        for vals in vals_list:
+            self.env["collection.case"].browse(vals.get("case_id")).check_access("read")
+            if self.sudo().search_count([("case_id", "=", vals.get("case_id")), ("state", "in", OPEN_STATES)],
+                                        limit=1):
+                raise UserError(self.env._("This case already has an open offer: cancel it before making another."))
+        # the offer and its checks are one: a refused offer leaves nothing behind
+        with self.env.cr.savepoint():
+            offers = super().create(vals_list)
+            for offer in offers:
+                if offer.case_id.state != "open":
+                    raise UserError(self.env._("Case %s is closed: no offer can be made on it.", offer.case_id.name))
+                defaults = {}
+                if not offer.move_ids:
+                    defaults["move_ids"] = [Command.set(offer._default_moves().ids)]
+                if offer.waiver_percent and not offer.fee_move_ids:
+                    defaults["fee_move_ids"] = [Command.set(offer._default_fee_moves().ids)]
+                if defaults:
+                    super(CollectionOffer, offer).write(defaults)
+                offer._collection_snapshot()
+        return offers
+
+    def write(self, vals):
+        terms = {"move_ids", "fee_move_ids", "discount_percent", "waiver_percent", "deadline", "kind", "case_id"}
+        changing = bool(terms & set(vals))
+        if changing and not self.env.su and any(offer.state not in ("draft", "to_approve") for offer in self):
+            raise UserError(self.env._("An offer made to the customer is not changed: cancel it and make another."))
+        res = super().write(vals)
+        if changing:
+            # new terms: a new snapshot, and an approval given to other terms no longer holds
+            self.sudo().write({"state": "draft", "approved_by_id": False})
+            self._collection_snapshot()
+        return res
+
+    def _default_moves(self):
+        """Settlement: the invoices the case claims; early payment: the invoices not yet due."""
+        self.ensure_one()
+        case = self.case_id
+        today = fields.Date.context_today(self)
+        if self.kind == "early":
+            return case.move_ids.filtered(lambda m: m.amount_residual > 0 and not m.collection_charge_type
+                                          and m.invoice_date_due and m.invoice_date_due >= today)
+        return case._collection_overdue_moves().filtered(lambda m: not m.collection_charge_type)
+
+    def _default_fee_moves(self):
+        self.ensure_one()
+        return self.env["account.move"].search([
+            ("commercial_partner_id", "=", self.partner_id.id), ("company_id", "=", self.company_id.id),
+            ("collection_charge_type", "!=", False), ("state", "=", "posted"), ("amount_residual", ">", 0)])
+
+    def _collection_snapshot(self):
+        """Open amounts of the covered documents now (what the discount and the waiver apply to)."""
+        for offer in self:
+            offer._collection_check_terms()
+            offer.sudo().write({
+                "amount_base": offer.currency_id.round(sum(offer.move_ids.mapped("amount_residual"))),
+                "amount_fees": offer.currency_id.round(sum(offer.fee_move_ids.mapped("amount_residual"))),
+            })
+
+    def _collection_check_terms(self):
+        self.ensure_one()
+        _ = self.env._
+        docs = self.move_ids | self.fee_move_ids
+        if not self.move_ids:
+            raise ValidationError(_("Choose the invoices the offer settles."))
+        if any(m.state != "posted" or m.commercial_partner_id != self.partner_id or m.move_type != "out_invoice"
+               for m in docs):
+            raise ValidationError(_("An offer covers posted customer invoices of the case's debtor."))
+        if len(docs.currency_id) > 1:
+            raise ValidationError(_("An offer covers documents of one currency."))
+        if docs.filtered(lambda m: m.currency_id.is_zero(m.amount_residual)):
+            raise ValidationError(_("%s is already paid.", ", ".join(
+                docs.filtered(lambda m: m.currency_id.is_zero(m.amount_residual)).mapped("name"))))
+        if self.move_ids.filtered("collection_disputed"):
+            raise ValidationError(_("A disputed invoice is settled by resolving the dispute, not by an offer."))
+        if self.fee_move_ids.filtered(lambda m: not m.collection_charge_type):
+            raise ValidationError(_("Only late-fee and interest documents can be waived."))
+        if self.waiver_percent and not self.fee_move_ids:
+            raise ValidationError(_("There are no open late fees or interest to waive."))
+        if self.deadline and self.deadline < fields.Date.context_today(self) and self.state in OPEN_STATES:
+            raise ValidationError(_("The deadline of an offer cannot be in the past (%s).", self.deadline))
+        if not self.discount_percent and not self.waiver_percent:
+            raise ValidationError(_("An offer gives a discount, a waiver of fees and interest, or both."))
+
+    # ------------------------------------------------------------------ workflow
+    def action_confirm(self):
+        """Make the offer: within the limits it is offered at once, above them it waits for a manager."""
+        for offer in self:
+            offer.check_access("write")
+            if offer.state != "draft":
+                raise UserError(self.env._("Only a draft offer can be confirmed."))
+            offer._collection_check_terms()
+            if offer.needs_approval:
+                offer.sudo().state = "to_approve"
+                managers = offer.company_id.collection_default_user_id
+                offer.activity_schedule("mail.mail_activity_data_todo", user_id=(managers or self.env.user).id,
+                                        summary=self.env._("Approve the offer: %(discount)s%% discount, "
+                                                           "%(waiver)s%% of fees waived",
+                                                           discount=offer.discount_percent,
+                                                           waiver=offer.waiver_percent))
+                continue
+            offer._collection_open()
+        return True
+
+    def action_approve(self):
+        if not self._collection_is_manager():
+            raise AccessError(self.env._("Only a Collections Manager can approve an offer above the limits."))
+        for offer in self:
+            if offer.state != "to_approve":
+                raise UserError(self.env._("Only an offer waiting for approval can be approved."))
+            offer._collection_check_terms()
+            offer.sudo().write({"approved_by_id": self.env.user.id})
+            offer._collection_open()
+        return True
+
+    def _collection_open(self):
+        for offer in self:
+            offer.sudo().write({"state": "open", "confirmed_at": self.env.cr.now()})
+            offer.case_id.message_post(body=offer._collection_summary())
+
+    def action_cancel(self):
+        for offer in self:
+            offer.check_access("write")
+            if offer.state not in OPEN_STATES:
+                raise UserError(self.env._("Only an open offer can be cancelled."))
+            offer.sudo().write({"state": "cancelled", "decided_date": fields.Date.context_today(self)})
+        return True
+
+    def action_send(self):
+        """Email the offer with its deadline and the link to pay it online."""
+        self.ensure_one()
+        if self.state != "open":
+            raise UserError(self.env._("Only an offer made to the customer can be sent."))
+        self.case_id._collection_prepare_portal_links()
+        template = self.env.ref("collections_management.mail_template_collection_offer")
+        return {"type": "ir.actions.act_window", "res_model": "mail.compose.message", "view_mode": "form",
+                "target": "new", "context": {"default_model": self._name, "default_res_ids": self.ids,
+                                             "default_template_id": template.id,
+                                             "default_composition_mode": "comment"}}
+
+    def _collection_summary(self, env=None):
+        """The offer in the words of the customer's statement and the collector's script."""
+        self.ensure_one()
+        env = env or self.env
+        return env._("Offer: pay %(amount)s by %(deadline)s instead of %(total)s", amount=format_amount(
+            env, self.amount_to_pay, self.currency_id), deadline=format_date(env, self.deadline),
+            total=format_amount(env, self.amount_base + self.amount_fees, self.currency_id))
+
+    # ------------------------------------------------------------------ honouring
+    def _collection_cash(self):
+        """{offer id: cash received on its documents since it was made, by its deadline} (payments and bank)."""
+        offers = self.filtered("confirmed_at")
+        if not offers:
+            return {}
+        engine = self.env["collection.engine"]
+        self.env.flush_all()
+        self.env.cr.execute(SQL(
+            """
+            SELECT o.id, SUM(apr.debit_amount_currency * %(factor)s)
+              FROM collection_offer o
+              JOIN (SELECT offer_id, move_id FROM collection_offer_move_rel
+                    UNION SELECT offer_id, move_id FROM collection_offer_fee_rel) docs ON docs.offer_id = o.id
+              JOIN account_move_line dl ON dl.move_id = docs.move_id AND dl.display_type = 'payment_term'
+              JOIN account_partial_reconcile apr ON apr.debit_move_id = dl.id AND apr.create_date >= o.confirmed_at
+              JOIN account_move_line cl ON cl.id = apr.credit_move_id
+              JOIN account_move cm ON cm.id = cl.move_id
+              %(cash_joins)s
+             WHERE o.id = ANY(%(offers)s) AND cm.date <= o.deadline
+               AND (cm.origin_payment_id IS NOT NULL OR cm.statement_line_id IS NOT NULL)
+             GROUP BY o.id
+            """, offers=offers.ids, factor=engine._cash_factor_sql(), cash_joins=engine._cash_joins_sql()))
+        return dict(self.env.cr.fetchall())
+
+    def _collection_check(self, today=None):
+        """Honour the open offers paid by their deadline; expire those past it. Idempotent."""
+        today = today or fields.Date.context_today(self)
+        # a clean context (a payment's flags such as skip_invoice_sync must not reach the settlement), and the
+        # settlement's own reconciliations must not check the offer again
+        context = {key: value for key, value in self.env.context.items()
+                   if key in ("lang", "tz", "allowed_company_ids")}
+        offers = self.with_context(context, collection_offer_checking=True).filtered(lambda o: o.state == "open")
+        cash = offers._collection_cash()
+        for offer in offers:
+            received = offer.currency_id.round(cash.get(offer.id, 0.0))
+            if offer.currency_id.compare_amounts(received, offer.amount_received):
+                offer.sudo().amount_received = received
+            if offer.currency_id.compare_amounts(received, offer.amount_to_pay) >= 0:
+                offer._collection_honour()
+            elif offer.deadline < today:
+                offer.sudo().write({"state": "expired", "decided_date": today})
+                offer.case_id.message_post(body=self.env._("Offer expired unpaid: nothing was forgiven (%s).",
+                                                           offer.name))
+
+    @api.model
+    def _cron_check_offers(self):
+        self.sudo().search([("state", "=", "open")])._collection_check()
+
+    def _collection_honour(self):
+        """Close what is left open on the covered documents (credit note or write-off), reconciled."""
+        self.ensure_one()
+        company = self.company_id
+        docs = (self.move_ids | self.fee_move_ids).filtered(lambda m: not m.currency_id.is_zero(m.amount_residual))
+        account = company.collection_offer_account_id
+        if docs and not account:
+            raise UserError(self.env._("Set the settlement account in the Collections settings to honour offers."))
+        move = self._collection_post_settlement(docs, account) if docs else self.env["account.move"]
+        self.sudo().write({"state": "honoured", "decided_date": fields.Date.context_today(self),
+                           "settlement_move_id": move.id})
+        self.case_id.message_post(body=self.env._(
+            "Offer honoured: %(amount)s received by %(deadline)s; the rest was forgiven (%(entry)s).",
+            amount=format_amount(self.env, self.amount_received, self.currency_id),
+            deadline=format_date(self.env, self.deadline), entry=move.name or "-"))
+
+    def _collection_post_settlement(self, docs, account):
+        """One posted document forgiving each covered document's open amount, one receivable line per document."""
+        company, currency = self.company_id, self.currency_id
+        ref = self.env._("Settlement offer %s", self.name)
+        if company.collection_offer_method == "credit_note":
+            move = self.env["account.move"].sudo().with_company(company).create({
+                "move_type": "out_refund", "partner_id": self.partner_id.id, "currency_id": currency.id,
+                "collection_offer_id": self.id,
+                "invoice_date": fields.Date.context_today(self), "ref": ref, "invoice_payment_term_id": False,
+                "invoice_line_ids": [Command.create({
+                    "name": self.env._("Settlement discount on %s", doc.name), "account_id": account.id,
+                    "quantity": 1, "price_unit": doc.amount_residual, "tax_ids": [Command.clear()],
+                }) for doc in docs],
+            })
+            move.action_post()
+            # one credit note, one receivable line: reconciled with every document (it covers them exactly)
+            receivable = move.line_ids.filtered(lambda l: l.account_id.account_type == "asset_receivable")
+            (receivable | docs.line_ids.filtered(lambda l: l.account_id.account_type == "asset_receivable"
+                                                 and not l.reconciled)).reconcile()
+            return move
+        journal = company.collection_offer_journal_id or self.env["account.journal"].search(
+            [("company_id", "=", company.id), ("type", "=", "general")], limit=1)
+        lines = []
+        for doc in docs:
+            receivable = doc.line_ids.filtered(lambda l: l.account_id.account_type == "asset_receivable")[:1]
+            amount_currency = doc.amount_residual
+            balance = abs(sum(doc.line_ids.filtered(
+                lambda l: l.account_id.account_type == "asset_receivable").mapped("amount_residual")))
+            lines.append(Command.create({
+                "name": doc.name, "account_id": receivable.account_id.id, "partner_id": self.partner_id.id,
+                "currency_id": currency.id, "amount_currency": -amount_currency, "balance": -balance}))
+            lines.append(Command.create({
+                "name": self.env._("Settlement discount on %s", doc.name), "account_id": account.id,
+                "partner_id": self.partner_id.id, "currency_id": currency.id, "amount_currency": amount_currency,
+                "balance": balance}))
+        move = self.env["account.move"].sudo().with_company(company).create({
+            "move_type": "entry", "journal_id": journal.id, "date": fields.Date.context_today(self), "ref": ref,
+            "collection_offer_id": self.id, "line_ids": lines})
+        move.action_post()
+        for doc in docs:  # each document with the write-off line made for it
+            credit = move.line_ids.filtered(lambda l, doc=doc: l.name == doc.name
+                                            and l.account_id.account_type == "asset_receivable")
+            (credit | doc.line_ids.filtered(lambda l: l.account_id.account_type == "asset_receivable"
+                                            and not l.reconciled)).reconcile()
+        return move
