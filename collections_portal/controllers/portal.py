@@ -272,7 +272,8 @@ class CollectionsPortal(PaymentPortal):
         """(invoices, amount, reference) to pay for ``selection``, computed from the ledger only.
 
         ``overdue``: every overdue invoice; ``installment``: the active plan's next
-        installment, applied to its invoices oldest first; ``inv-<id>-<id>``: those
+        installment, applied to its invoices oldest first; ``offer``: what is left to
+        pay of the open settlement offer, on its documents; ``inv-<id>-<id>``: those
         open invoices of the debtor (other ids are ignored).
         """
         selection, _sep, partial = selection.partition("~")
@@ -291,6 +292,16 @@ class CollectionsPortal(PaymentPortal):
             invoices = plan.move_ids.filtered(lambda m: m.amount_residual > 0).sorted(
                 lambda m: (m.invoice_date_due or m.date, m.id))
             amount = min(plan.next_amount, sum(invoices.mapped("amount_residual")))
+        elif selection == "offer":
+            offer = request.env["collection.offer"].sudo().search([("case_id", "=", case.id), ("state", "=", "open"),
+                                                                   ("deadline", ">=", today)], limit=1)
+            if not offer:
+                return Move, 0.0, ""
+            # what is left of the offer's amount, on its documents (oldest first): the rest is forgiven once paid
+            invoices = (offer.move_ids | offer.fee_move_ids).filtered(lambda m: m.amount_residual > 0).sorted(
+                lambda m: (m.invoice_date_due or m.date, m.id))
+            offer._collection_check()
+            amount = max(offer.amount_to_pay - offer.amount_received, 0.0)
         elif selection.startswith("inv-"):
             ids = [part for part in selection[4:].split("-") if part.isdigit()]
             invoices = case._collection_portal_invoices(ids).filtered(lambda m: not m.collection_disputed)

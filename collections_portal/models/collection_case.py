@@ -136,6 +136,7 @@ class CollectionCase(models.Model):
             "invoices": invoices,
             "credits": credits,
             "plans": plans,
+            "offers": self.env["collection.offer"].sudo().search([("case_id", "=", self.id), ("state", "=", "open")]),
             "promises": self.env["collection.promise"].sudo().search(
                 [("case_id", "=", self.id), ("state", "in", ("open", "kept", "broken"))], order="date desc", limit=10),
             "disputes": self.env["collection.dispute"].sudo().search(

@@ -266,6 +266,30 @@ class TestPortalStatement(CollectionsCommon, HttpCase):
         self.assertEqual(self.env["payment.transaction"].sudo().search_count(
             [("partner_id", "=", self.partner_b.id)]), 0)
 
+    def test_pay_an_offer_online_honours_it(self):
+        self.company.collection_offer_account_id = self.company_data["default_account_expense"]
+        self.case.stage_id.offer_max_discount = 20
+        offer = self.env["collection.offer"].create({
+            "case_id": self.case.id, "discount_percent": 20, "deadline": self.today + timedelta(days=7),
+            "move_ids": [Command.set((self.inv_45 | self.inv_120).ids)]})
+        offer.action_confirm()
+        # 200 + 300 open, 20 % off: 400 to pay by the deadline
+        page = self._get(self._url(token=self.token))
+        self.assertIn("An offer to settle your account", page.text)
+        self.assertIn("400.00", page.text)
+        values = self._transaction("offer", 1.0)
+        tx = self.env["payment.transaction"].sudo().search([("reference", "=", values["reference"])])
+        self.assertEqual((tx.amount, tx.invoice_ids), (400.0, self.inv_120 | self.inv_45), "the server's amount")
+        tx._set_done()
+        tx._post_process()
+        self.assertEqual(offer.state, "honoured")
+        self.assertEqual((self.inv_45.amount_residual, self.inv_120.amount_residual), (0.0, 0.0))
+        self.assertEqual(offer.settlement_move_id.amount_total, 100.0, "the forgiven 20 %, as a credit note")
+        self.assertEqual(self.inv_10.amount_residual, 100.0, "an invoice outside the offer is untouched")
+        # nothing left to pay on it
+        with self.assertRaises(JsonRpcException):
+            self._transaction("offer", 1.0)
+
     def test_tour_pay_everything_overdue_with_the_demo_provider(self):
         self.start_tour(self._url(token=self.token), "collections_portal_pay_overdue_tour")
         for invoice in self.inv_10 | self.inv_45 | self.inv_120:
