@@ -16,6 +16,7 @@
         "views/collection_whatsapp_template_views.xml",
         "views/res_partner_views.xml",
         "views/collection_whatsapp_reply_views.xml",
+        "views/collection_offer_views.xml",
         "data/ir_cron_data.xml",
         "views/collections_whatsapp_menus.xml",
     ],

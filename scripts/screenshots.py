@@ -34,9 +34,18 @@ PAGES = [
      ".o_data_row"),
     ("whatsapp_inbox", "carla", "/odoo/action-collections_whatsapp.collection_whatsapp_message_action",
      ".o_data_row"),
+    ("log_contact", "carla", "/odoo/action-collections_management.collection_case_action_my",
+     ".o_kanban_record button[name='action_log_contact']"),
+    ("contact_kpis", "marta", "/odoo/action-collections_management.collection_contact_report_action",
+     ".o_pivot"),
 ]
-# pages shown with their first record open
-OPEN_FIRST = {"case": ".o_form_view .o-mail-Chatter", "whatsapp_account": ".o_form_view"}
+# pages shown after a click: (what to click, what to wait for)
+OPEN_FIRST = {
+    "case": (".o_data_row .o_data_cell", ".o_form_view .o-mail-Chatter"),
+    "whatsapp_account": (".o_data_row .o_data_cell", ".o_form_view"),
+    "log_contact": (".o_kanban_record button[name='action_log_contact']",
+                    ".modal .o_field_widget[name='script_html'] .o_collection_script"),
+}
 
 
 def session_cookie(url, db, login):
@@ -119,8 +128,9 @@ def main():
             if not browser.wait_for(selector):
                 print(f"{name}: {selector} never appeared")
             if name in OPEN_FIRST:
-                browser.call("Runtime.evaluate", expression="document.querySelector('.o_data_row .o_data_cell').click()")
-                browser.wait_for(OPEN_FIRST[name])
+                click, wait = OPEN_FIRST[name]
+                browser.call("Runtime.evaluate", expression=f"document.querySelector({json.dumps(click)}).click()")
+                browser.wait_for(wait)
             time.sleep(1.5)
             shot = browser.call("Page.captureScreenshot", format="png")
             target = os.path.join(args.out, f"{name}{args.suffix}.png")

@@ -4,3 +4,4 @@ from . import collection_whatsapp_message
 from . import collection_strategy
 from . import res_partner
 from . import collection_demo
+from . import collection_offer

@@ -72,6 +72,8 @@ class CollectionWhatsappMessage(models.Model):
                                    index="btree_not_null")
     move_ids = fields.Many2many("account.move", string="Invoices", readonly=True,
                                 help="The invoices the message is about: those a reminder claimed, the disputed one.")
+    offer_id = fields.Many2one("collection.offer", "Settlement offer", readonly=True, ondelete="set null",
+                               index="btree_not_null")
     intent = fields.Selection(INTENTS, readonly=True, help="What the customer's reply asked for, as it was read.")
     outcome = fields.Char("What was done", readonly=True)
     reply_to_id = fields.Many2one("collection.whatsapp.message", "In reply to", readonly=True, ondelete="set null")
@@ -82,6 +84,7 @@ class CollectionWhatsappMessage(models.Model):
                                      "A WhatsApp message is recorded once.")
     # the send queue's claim: the oldest queued message of an account, without sorting the whole queue
     _queue_idx = models.Index("(account_id, id) WHERE state = 'queued' AND direction = 'outbound'")
+    _offer_uniq = models.UniqueIndex("(offer_id) WHERE offer_id IS NOT NULL", "An offer is sent once on WhatsApp.")
     # the idempotency key of a reminder: one message per case, stage entry and step
     _execution_uniq = models.UniqueIndex("(execution_id) WHERE execution_id IS NOT NULL",
                                          "A strategy step sends one WhatsApp message.")

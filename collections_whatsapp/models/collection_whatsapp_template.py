@@ -17,11 +17,14 @@ VARIABLES = [
     ("oldest_due_date", "Oldest due date"),
     ("days_overdue", "Days overdue"),
     ("portal_url", "Statement link"),
+    ("offer_amount", "Offer: amount to pay"),
+    ("offer_deadline", "Offer: deadline"),
 ]
 # what Meta's reviewers see for each variable (templates are submitted with examples)
 EXAMPLES = {"partner_name": "Comercial Andina SA", "company_name": "Distribuidora Sur", "amount_overdue": "$ 1,250.00",
             "amount_due": "$ 2,480.00", "invoice_count": "3", "oldest_due_date": "2026-10-15", "days_overdue": "41",
-            "portal_url": "https://example.com/my/collections/1"}
+            "portal_url": "https://example.com/my/collections/1", "offer_amount": "$ 900.00",
+            "offer_deadline": "2026-12-15"}
 
 
 class CollectionWhatsappTemplate(models.Model):
@@ -90,6 +93,11 @@ class CollectionWhatsappTemplate(models.Model):
         codes = self._variable_codes()
         if "portal_url" in codes:
             values["portal_url"] = case._collection_portal_url() or ""
+        if {"offer_amount", "offer_deadline"} & set(codes):
+            offer = self.env["collection.offer"].sudo().search([("case_id", "=", case.id), ("state", "=", "open")],
+                                                               limit=1)
+            values["offer_amount"] = f"{offer.currency_id.symbol} {offer.amount_to_pay:,.2f}" if offer else ""
+            values["offer_deadline"] = str(offer.deadline or "")
         return [values[code] for code in codes]
 
     def _render(self, params):
@@ -175,6 +183,14 @@ class CollectionWhatsappTemplate(models.Model):
                         "name": name, "lang": lang, "account_id": account.id, "stage_id": stage.id,
                         "body": body, "variables": ",".join(variables), **DEFAULT_BUTTONS[lang],
                     })
+            # the settlement offer, for any stage
+            for lang, (body, link_sentence, variables) in OFFER_TEMPLATE.items():
+                if ("collections_offer", lang) in existing:
+                    continue
+                if link:
+                    body, variables = body + link_sentence, [*variables, "portal_url"]
+                vals_list.append({"name": "collections_offer", "lang": lang, "account_id": account.id,
+                                  "body": body, "variables": ",".join(variables), **DEFAULT_BUTTONS[lang]})
         return self.create(vals_list)
 
 
@@ -211,6 +227,12 @@ DEFAULT_TEMPLATES = {
         "en": ("{{1}}: your debt of {{2}} with {{3}} has been handed over to our legal department. To settle it, "
                "contact us.", " Statement: {{4}}", ["partner_name", "amount_overdue", "company_name"]),
     },
+}
+OFFER_TEMPLATE = {
+    "es": ("Hola {{1}}, para regularizar su cuenta con {{2}} le ofrecemos pagar {{3}} hasta el {{4}}; el resto se "
+           "condona.", " Pague aquí: {{5}}", ["partner_name", "company_name", "offer_amount", "offer_deadline"]),
+    "en": ("Hello {{1}}, to settle your account with {{2}} we offer you to pay {{3}} by {{4}}; the rest is forgiven.",
+           " Pay here: {{5}}", ["partner_name", "company_name", "offer_amount", "offer_deadline"]),
 }
 DEFAULT_BUTTONS = {
     "es": {"button_pay": "Pagar ahora", "button_promise": "Pagaré el…", "button_talk": "Hablar con alguien"},

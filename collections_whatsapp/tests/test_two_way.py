@@ -224,6 +224,27 @@ class TestWhatsappTwoWay(CollectionsCommon, HttpCase):
         self.assertFalse(self._answers(inbound), "an opted-out customer is not written to")
 
     # ------------------------------------------------------------------ free text and the 24-hour window
+    def test_an_offer_is_sent_once_with_its_template(self):
+        self.case.stage_id.offer_max_discount = 10
+        offer = self.env["collection.offer"].create({
+            "case_id": self.case.id, "discount_percent": 10, "deadline": fields.Date.today() + timedelta(days=7)})
+        offer.action_confirm()
+        template = self.env["collection.whatsapp.template"].search(
+            [("account_id", "=", self.account.id), ("name", "=", "collections_offer"), ("lang", "=", "en")])
+        with self.assertRaisesRegex(UserError, "wait for its approval"):
+            offer.with_user(self.collector).action_send_whatsapp()
+        template._apply_review("APPROVED")
+        offer.with_user(self.collector).action_send_whatsapp()
+        message = offer.whatsapp_message_id
+        # 300 + 200 open, 10 % off: 450 to pay
+        self.assertEqual((message.state, message.template_id, message.offer_id), ("queued", template, offer))
+        self.assertIn("$ 450.00", message.params)
+        self.assertIn(str(offer.deadline), message.params)
+        with self.assertRaisesRegex(UserError, "already sent"):
+            offer.action_send_whatsapp()
+        self._send()
+        self.assertEqual(FakeGraphApi.received[-1]["body"]["template"]["name"], "collections_offer")
+
     def test_collector_replies_inside_the_window_only(self):
         inbound = self._say("Hola, ¿me pueden mandar la factura en PDF?")
         wizard = self.env["collection.whatsapp.reply"].with_user(self.collector).create(
@@ -290,7 +311,9 @@ class TestWhatsappTemplates(CollectionsCommon):
         templates = self._templates()
         stages = self.stages.filtered(lambda s: s.code in ("preventive", "administrative", "extrajudicial",
                                                            "judicial"))
-        self.assertEqual(len(templates), len(stages) * 2)
+        self.assertEqual(len(templates), len(stages) * 2 + 2, "es and en per stage, and the offer's")
+        self.assertEqual(sorted(templates.filtered(lambda t: t.name == "collections_offer").mapped("lang")),
+                         ["en", "es"])
         for stage in stages:
             by_lang = {t.lang: t for t in templates.filtered(lambda t, stage=stage: t.stage_id == stage)}
             self.assertEqual(set(by_lang), {"es", "en"}, stage.code)
@@ -330,7 +353,7 @@ class TestWhatsappTemplates(CollectionsCommon):
         self.assertEqual((judicial_en.state, judicial_en.rejection_reason), ("rejected", "INVALID_FORMAT"))
         self.assertEqual(set((templates - judicial_en).mapped("state")), {"approved"})
         pages = [c for c in FakeGraphApi.received if c["method"] == "GET"]
-        self.assertEqual(len(pages), 4, "8 templates, 2 a page")
+        self.assertEqual(len(pages), 5, "10 templates, 2 a page")
 
     def test_a_collector_cannot_reach_meta_through_rpc(self):
         template = self._templates()[:1].with_user(self.collector)
