@@ -1,6 +1,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from .collection_interaction import INTERACTION_CHANNELS
+
 
 class CollectionContactReport(models.Model):
     """Contact KPIs, one row per logged contact or attempt (SQL view).
@@ -27,8 +29,7 @@ class CollectionContactReport(models.Model):
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
     user_id = fields.Many2one("res.users", "Collector", readonly=True)
-    channel = fields.Selection(selection=lambda self: self.env["collection.interaction"]._fields["channel"].selection,
-                               readonly=True)
+    channel = fields.Selection(INTERACTION_CHANNELS, readonly=True)
     direction = fields.Selection([("outbound", "We contacted them"), ("inbound", "They contacted us")], readonly=True)
     automatic = fields.Boolean(readonly=True)
     outcome_id = fields.Many2one("collection.outcome", readonly=True)

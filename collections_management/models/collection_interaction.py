@@ -97,7 +97,7 @@ class CollectionInteraction(models.Model):
     needs_reason = fields.Boolean(related="outcome_id.needs_reason")
     delay_reason_id = fields.Many2one("collection.delay.reason", "Reason for the delay", ondelete="restrict")
     note = fields.Text()
-    duration = fields.Float("Duration (minutes)")
+    duration = fields.Float("Duration", help="Hours and minutes (00:05 is five minutes).")
     user_id = fields.Many2one("res.users", "Collector", default=lambda self: self.env.user, index=True,
                               domain="[('share', '=', False)]")
     phone = fields.Char(related="partner_id.phone", string="Phone")
