@@ -219,6 +219,19 @@ class CollectionDemo(models.AbstractModel):
                         "delay_reason_id": reasons[(step + index) % len(reasons)].id
                         if outcomes[code].needs_reason else False,
                     })
+        # yesterday each collector got a promise on their first case without one
+        for collector in collectors:
+            case = self.env["collection.case"].search(
+                [("company_id", "=", company.id), ("user_id", "=", collector.id), ("state", "=", "open"),
+                 ("promise_ids.state", "!=", "open")], limit=1)
+            amount = case._collection_claimed_total() if case else 0
+            if case and amount > 0:
+                vals_list.append({
+                    "case_id": case.id, "user_id": collector.id, "outcome_id": outcomes["promise"].id,
+                    "channel": "call", "date": now - timedelta(days=1), "duration": 0.2,
+                    "promise_date": fields.Date.context_today(self) + timedelta(days=5),
+                    "promise_amount": case.currency_id.round(amount / 2),
+                })
         return Interaction.sudo().create(vals_list)
 
     def _pay(self, moves, amount):
