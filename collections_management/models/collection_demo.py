@@ -223,7 +223,7 @@ class CollectionDemo(models.AbstractModel):
         for collector in collectors:
             case = self.env["collection.case"].search(
                 [("company_id", "=", company.id), ("user_id", "=", collector.id), ("state", "=", "open"),
-                 ("promise_ids.state", "!=", "open")], limit=1)
+                 ("promise_ids", "not any", [("state", "=", "open")])], limit=1)
             amount = case._collection_claimed_total() if case else 0
             if case and amount > 0:
                 vals_list.append({
