@@ -111,7 +111,8 @@ class CollectionEngine(models.AbstractModel):
                 summary["planned"] = planned
                 return summary
         while True:
-            claimed = run._claim_batch()
+            # nothing uncommitted here in a cron (the last batch was committed) or step by step (reads only)
+            claimed = run._claim_batch(fresh_snapshot=in_cron or step_by_step)
             if not claimed:
                 break
             batch_id, partner_ids = claimed

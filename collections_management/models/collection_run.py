@@ -127,20 +127,38 @@ class CollectionRun(models.Model):
         self.invalidate_recordset()
         return len(batches)
 
-    def _claim_batch(self):
+    def _claim_batch(self, fresh_snapshot=False):
         """The next pending batch no other worker holds (``FOR UPDATE SKIP LOCKED``), or None.
 
         The row stays locked until the claiming transaction ends: a worker that
         dies mid-batch rolls back and releases it, and the next worker takes it.
+
+        Odoo's transactions are repeatable read: when another worker commits a
+        batch as done after this transaction's snapshot was taken, locking that
+        row raises a serialization failure instead of skipping it. With
+        ``fresh_snapshot`` (the caller has nothing uncommitted: a cron that
+        just committed its previous batch, or a step-by-step caller) the
+        transaction is rolled back and the claim retried on a new snapshot.
         """
         self.ensure_one()
-        self.env.cr.execute(SQL(
+        claim = SQL(
             """
             SELECT id, partner_ids FROM collection_run_batch
              WHERE run_id = %s AND state = 'pending'
              ORDER BY sequence LIMIT 1
                FOR UPDATE SKIP LOCKED
-            """, self.id))
+            """, self.id)
+        for _attempt in range(10):
+            if not fresh_snapshot:
+                self.env.cr.execute(claim)
+                break
+            try:
+                self.env.cr.execute(claim, log_exceptions=False)
+                break
+            except psycopg2.errors.SerializationFailure:
+                self.env.cr.rollback()
+        else:
+            return None  # ten collisions in a row: the other workers have the day in hand
         row = self.env.cr.fetchone()
         return row and (row[0], row[1])
 

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
 from .common import CollectionsCommon
 
@@ -134,3 +134,47 @@ class TestSettlementOffer(CollectionsCommon):
         self.case.sudo().state = "closed"
         with self.assertRaisesRegex(UserError, "already has an open offer|is closed"):
             self._offer(discount_percent=5)
+
+    def test_early_payment_incentive_on_invoices_not_yet_due(self):
+        soon = self._invoice(self.partner_b, -10, 2000)   # due in 10 days
+        self.env["collection.engine"]._run(today=self.TODAY)
+        case = self._case(self.partner_b)
+        case.user_id = self.collector
+        case.stage_id.write({"offer_max_discount": 2})
+        offer = self.env["collection.offer"].with_user(self.collector).create({
+            "case_id": case.id, "kind": "early", "discount_percent": 2, "deadline": self.today + timedelta(days=5)})
+        # the invoice not yet due, 2 % off: 1,960 to pay
+        self.assertEqual((offer.move_ids, offer.amount_to_pay), (soon, 1960.0))
+        offer.with_user(self.collector).action_confirm()
+        self.assertEqual(offer.state, "open", "within the preventive stage's limit")
+        self._register_payment(soon, 1960, day=self.today)
+        self.assertEqual((offer.state, soon.payment_state, offer.settlement_move_id.amount_total),
+                         ("honoured", "paid", 40.0))
+
+    def test_the_offer_email_states_amount_deadline_and_link(self):
+        self.case.stage_id.write({"offer_max_discount": 10})
+        offer = self._offer(discount_percent=10)
+        with self.assertRaisesRegex(UserError, "Only an offer made to the customer can be sent"):
+            offer.action_send()
+        offer.action_confirm()
+        action = offer.action_send()
+        template = self.env["mail.template"].browse(action["context"]["default_template_id"])
+        body = template._render_field("body_html", offer.ids)[offer.id]
+        self.assertIn("900.00", body)
+        self.assertIn("1,000.00", body)
+        self.assertEqual(template._render_field("partner_to", offer.ids)[offer.id], str(self.partner_a.id))
+
+
+@tagged("post_install", "-at_install")
+class TestSettlementOfferUi(CollectionsCommon, HttpCase):
+    def test_make_an_offer_in_browser(self):
+        self._invoice(self.partner_a, 40, 1000)
+        self._run()
+        case = self._case(self.partner_a)
+        case.user_id = self.collector
+        case.stage_id.offer_max_discount = 10
+        self.start_tour(f"/odoo/action-collections_management.collection_case_action/{case.id}",
+                        "collections_offer_tour", login="collector")
+        offer = case.offer_ids
+        self.assertEqual((offer.state, offer.discount_percent, offer.amount_to_pay, offer.user_id),
+                         ("open", 10.0, 900.0, self.collector))

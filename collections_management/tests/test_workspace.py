@@ -271,3 +271,20 @@ class TestContactKpis(CollectionsCommon):
         # a collector sees their own figures only
         self.assertEqual(self.env["collection.contact.report"].with_user(self.collector).search(
             [("automatic", "=", False)]).user_id, self.collector)
+
+
+@tagged("post_install", "-at_install")
+class TestContactQualitySegment(CollectionsCommon):
+    def test_segment_of_cases_whose_contact_data_is_wrong(self):
+        self._invoice(self.partner_a, 20, 100)
+        self._invoice(self.partner_b, 20, 100)
+        self._run()
+        case_a, case_b = self._case(self.partner_a), self._case(self.partner_b)
+        segment = self.env["collection.segment"].create({"name": "Skip tracing", "sequence": 1,
+                                                         "contact_quality": "bad"})
+        self.partner_a.collection_phone_wrong = True
+        reasons = segment._match_cases(case_a | case_b, {})
+        self.assertEqual(set(reasons), {case_a.id})
+        self.assertIn("contact data wrong or unreachable", reasons[case_a.id])
+        segment.contact_quality = "ok"
+        self.assertEqual(set(segment._match_cases(case_a | case_b, {})), {case_b.id})
