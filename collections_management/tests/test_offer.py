@@ -136,13 +136,14 @@ class TestSettlementOffer(CollectionsCommon):
             self._offer(discount_percent=5)
 
     def test_early_payment_incentive_on_invoices_not_yet_due(self):
-        soon = self._invoice(self.partner_b, -10, 2000)   # due in 10 days
+        soon = self._invoice(self.partner_b, -3, 2000)   # due in 3 days: the preventive stage
         self.env["collection.engine"]._run(today=self.TODAY)
         case = self._case(self.partner_b)
         case.user_id = self.collector
         case.stage_id.write({"offer_max_discount": 2})
         offer = self.env["collection.offer"].with_user(self.collector).create({
-            "case_id": case.id, "kind": "early", "discount_percent": 2, "deadline": self.today + timedelta(days=5)})
+            "case_id": case.id, "kind": "early", "discount_percent": 2, "deadline": self.today + timedelta(days=5),
+            "move_ids": [(6, 0, soon.ids)]})
         # the invoice not yet due, 2 % off: 1,960 to pay
         self.assertEqual((offer.move_ids, offer.amount_to_pay), (soon, 1960.0))
         offer.with_user(self.collector).action_confirm()
