@@ -9,7 +9,10 @@
     "depends": ["collections_management"],
     "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
+        "security/ir.model.access.csv",
+        "security/collections_reports_security.xml",
         "views/collection_case_report_views.xml",
+        "views/collection_aging_report_views.xml",
         "views/collections_reports_menus.xml",
     ],
     "installable": True,

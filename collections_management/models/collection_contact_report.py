@@ -22,6 +22,16 @@ class CollectionContactReport(models.Model):
     _description = "Contact KPIs"
     _auto = False
     _order = "date desc"
+    # what the view reads: flushed before every query on it
+    _depends = {
+        "collection.interaction": ["date", "case_id", "partner_id", "company_id", "user_id", "channel", "direction",
+                                   "automatic", "outcome_id", "stage_id", "segment_id", "contact", "right_party",
+                                   "promise_id"],
+        "collection.promise": ["state", "amount"],
+        "account.partial.reconcile": ["amount", "debit_move_id", "credit_move_id"],
+        "account.move.line": ["partner_id", "company_id", "account_id", "move_id"],
+        "account.move": ["date", "origin_payment_id", "statement_line_id"],
+    }
 
     date = fields.Datetime(readonly=True)
     case_id = fields.Many2one("collection.case", readonly=True)
