@@ -13,6 +13,7 @@
         "security/collections_reports_security.xml",
         "views/collection_case_report_views.xml",
         "views/collection_aging_report_views.xml",
+        "views/collection_kpi_month_views.xml",
         "views/collections_reports_menus.xml",
     ],
     "installable": True,

@@ -1,2 +1,3 @@
 from . import test_install
 from . import test_aging
+from . import test_kpi_month

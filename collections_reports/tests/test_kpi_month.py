@@ -1,0 +1,50 @@
+import calendar
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import Command, fields
+from odoo.tests import tagged
+
+from odoo.addons.collections_management.tests.common import CollectionsCommon
+
+
+@tagged("post_install", "-at_install")
+class TestKpiMonth(CollectionsCommon):
+    """DSO (count-back), best possible DSO, ADD, CEI and % current on a hand-made book, last month."""
+
+    def _invoice_on(self, day, due, amount):
+        move = self.env["account.move"].create({
+            "move_type": "out_invoice", "partner_id": self.partner_a.id, "invoice_date": day,
+            "invoice_date_due": due, "date": day,
+            "invoice_line_ids": [Command.create({"product_id": self.product_a.id, "price_unit": amount,
+                                                 "tax_ids": []})]})
+        move.invoice_payment_term_id = False
+        move.invoice_date_due = due
+        move.action_post()
+        return move
+
+    def test_last_months_kpis(self):
+        this_month = fields.Date.today().replace(day=1)
+        last = this_month - relativedelta(months=1)
+        days = calendar.monthrange(last.year, last.month)[1]
+        # last month: X 600 invoiced on the 2nd, due the 11th; Y 400 invoiced on the 15th, due on the 21st of
+        # this month; 250 paid on X on the 16th
+        x = self._invoice_on(last + timedelta(days=1), last + timedelta(days=10), 600)
+        self._invoice_on(last + timedelta(days=14), this_month + timedelta(days=20), 400)
+        self._register_payment(x, 250, day=last + timedelta(days=15))
+        row = self.env["collection.kpi.month"].search([("company_id", "=", self.company.id), ("month", "=", last)])
+        # AR: 0 at the start, 1,000 sold, 250 collected, 750 at the end; current at the end: Y, 400
+        self.assertEqual((row.ar_begin, row.sales, row.collections, row.ar_end, row.ar_end_current),
+                         (0.0, 1000.0, 250.0, 750.0, 400.0))
+        # count-back DSO: 750 of last month's 1,000 of sales = 0.75 of its days; best DSO: 400 / 1,000 of its days
+        self.assertAlmostEqual(row.dso, 0.75 * days)
+        self.assertAlmostEqual(row.best_dso, 0.4 * days)
+        self.assertAlmostEqual(row.add, 0.35 * days)
+        # CEI = (0 + 1,000 - 750) / (0 + 1,000 - 400) = 250 / 600; current share 400 / 750
+        self.assertAlmostEqual(row.cei, 250 / 600 * 100)
+        self.assertAlmostEqual(row.current_share, 400 / 750 * 100)
+        # this month starts where last month ended
+        current = self.env["collection.kpi.month"].search(
+            [("company_id", "=", self.company.id), ("month", "=", this_month)])
+        self.assertEqual(current.ar_begin, 750.0)
