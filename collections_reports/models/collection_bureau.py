@@ -1,0 +1,201 @@
+import csv
+import io
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+# what a bureau file row may contain, in the company's chosen order (labels: _bureau_column_labels)
+BUREAU_COLUMNS = ("vat", "name", "country", "amount", "currency", "oldest_due_date", "days_overdue", "notice_date",
+                  "report_date", "state", "withdrawal_date")
+DEFAULT_LAYOUT = "vat,name,amount,currency,oldest_due_date,days_overdue,notice_date,report_date,state"
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    collection_bureau_notice_days = fields.Integer(
+        "Notice before reporting (days)", default=20,
+        help="Calendar days between the notice to the debtor and the report to a credit bureau "
+             "(Colombia, Ley 1266 de 2008: 20).")
+    collection_bureau_withdraw_days = fields.Integer(
+        "Days to withdraw once paid", default=10,
+        help="A reported debt paid must be withdrawn from the bureau within these days.")
+    collection_bureau_csv_layout = fields.Char(
+        "Bureau file columns", default=DEFAULT_LAYOUT,
+        help="Comma-separated, in order: " + ", ".join(BUREAU_COLUMNS))
+
+    @api.constrains("collection_bureau_csv_layout", "collection_bureau_notice_days", "collection_bureau_withdraw_days")
+    def _check_bureau_settings(self):
+        for company in self:
+            unknown = [code for code in company._collection_bureau_layout() if code not in BUREAU_COLUMNS]
+            if unknown:
+                raise ValidationError(self.env._("Unknown bureau file columns: %s", ", ".join(unknown)))
+            if company.collection_bureau_notice_days < 0 or company.collection_bureau_withdraw_days < 0:
+                raise ValidationError(self.env._("Notice and withdrawal days cannot be negative."))
+
+    def _collection_bureau_layout(self):
+        self.ensure_one()
+        return [code.strip() for code in (self.collection_bureau_csv_layout or DEFAULT_LAYOUT).split(",")
+                if code.strip()]
+
+
+class CollectionBureauReport(models.Model):
+    """A debt noticed to the debtor before it may be reported to a credit bureau, and what became of it.
+
+    The notice opens the register entry (when and how it was given); the
+    report is refused before the legal term has run; a reported debt that is
+    paid must be withdrawn within the company's term, and the withdrawal is
+    recorded. Amounts come from the ledger: what the covered invoices still owe.
+    """
+
+    _name = "collection.bureau.report"
+    _description = "Credit-bureau register"
+    _inherit = ["mail.thread", "collection.guard.mixin"]
+    _order = "notice_date desc, id desc"
+    _check_company_auto = True
+    _collection_system_fields = ("state", "report_date", "reported_amount", "paid_date", "withdrawal_date",
+                                 "notice_date", "earliest_report_date")
+
+    case_id = fields.Many2one("collection.case", required=True, index=True, check_company=True, ondelete="restrict")
+    partner_id = fields.Many2one(related="case_id.partner_id", store=True, index=True)
+    company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    move_ids = fields.Many2many("account.move", string="Debts", check_company=True)
+    notice_date = fields.Date(readonly=True, default=fields.Date.context_today)
+    notice_channel = fields.Selection([("letter", "Letter"), ("email", "Email"), ("portal", "Portal"),
+                                       ("whatsapp", "WhatsApp"), ("other", "Other")], required=True,
+                                      default="email")
+    notice_reference = fields.Char(help="How the notice can be proven: the email, the letter's delivery receipt…")
+    earliest_report_date = fields.Date("May be reported from", readonly=True)
+    amount_open = fields.Monetary("Still owed", compute="_compute_amount_open")
+    reported_amount = fields.Monetary(readonly=True)
+    report_date = fields.Date(readonly=True)
+    paid_date = fields.Date("Paid on", readonly=True)
+    withdrawal_due_date = fields.Date("Withdraw by", compute="_compute_withdrawal_due_date", store=True)
+    withdrawal_date = fields.Date(readonly=True)
+    state = fields.Selection(
+        [("noticed", "Noticed"), ("reported", "Reported"), ("to_withdraw", "Paid: to withdraw"),
+         ("withdrawn", "Withdrawn"), ("closed", "Paid before reporting")],
+        default="noticed", required=True, index=True, tracking=True)
+
+    _one_open_per_case = models.UniqueIndex("(case_id) WHERE state IN ('noticed', 'reported', 'to_withdraw')",
+                                            "A case has one open credit-bureau entry.")
+
+    @api.depends("move_ids.amount_residual")
+    def _compute_amount_open(self):
+        for entry in self:
+            entry.amount_open = sum(entry.move_ids.mapped("amount_residual_signed"))
+
+    @api.depends("paid_date", "company_id.collection_bureau_withdraw_days")
+    def _compute_withdrawal_due_date(self):
+        for entry in self:
+            entry.withdrawal_due_date = entry.paid_date and entry.paid_date + timedelta(
+                days=entry.company_id.collection_bureau_withdraw_days)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._collection_check_create_vals(vals_list)
+        entries = super().create(vals_list)
+        for entry in entries:
+            if not entry.move_ids:
+                entry.move_ids = entry.case_id._collection_overdue_moves()
+            if not entry.move_ids:
+                raise UserError(self.env._("%s has no overdue debt to give notice of.", entry.partner_id.name))
+            today = fields.Date.context_today(self)
+            entry.sudo().write({"notice_date": today, "earliest_report_date": today + timedelta(
+                days=entry.company_id.collection_bureau_notice_days)})
+        return entries
+
+    def action_report(self):
+        """Record the report to the bureau: only after the notice term, and only of a debt still owed."""
+        today = fields.Date.context_today(self)
+        for entry in self:
+            entry.check_access("write")
+            if entry.state != "noticed":
+                raise UserError(self.env._("Only a noticed debt can be reported."))
+            if today < entry.earliest_report_date:
+                raise UserError(self.env._(
+                    "%(partner)s was given notice on %(notice)s: the debt may be reported from %(date)s, not before.",
+                    partner=entry.partner_id.name, notice=entry.notice_date, date=entry.earliest_report_date))
+            if entry.currency_id.compare_amounts(entry.amount_open, 0) <= 0:
+                raise UserError(self.env._("Nothing is owed any more: the debt cannot be reported."))
+            entry.sudo().write({"state": "reported", "report_date": today, "reported_amount": entry.amount_open})
+        return True
+
+    def action_withdraw(self):
+        """Record that the bureau was told the debt is paid."""
+        for entry in self:
+            entry.check_access("write")
+            if entry.state != "to_withdraw":
+                raise UserError(self.env._("Only a paid, reported debt is withdrawn."))
+            entry.sudo().write({"state": "withdrawn", "withdrawal_date": fields.Date.context_today(self)})
+        return True
+
+    def _collection_check_paid(self):
+        """Reported debts paid: to withdraw (by the legal term); noticed debts paid: closed, never reported."""
+        today = fields.Date.context_today(self)
+        for entry in self.filtered(lambda e: e.state in ("noticed", "reported")):
+            if entry.currency_id.compare_amounts(entry.amount_open, 0) > 0:
+                continue
+            entry.sudo().write({"paid_date": today,
+                                "state": "to_withdraw" if entry.state == "reported" else "closed"})
+            if entry.state == "to_withdraw":
+                self.env["collection.engine"].sudo()._schedule_activities(
+                    entry.case_id, self.env.ref("mail.mail_activity_data_todo"),
+                    self.env._("Withdraw the credit-bureau report by %s", entry.withdrawal_due_date), today)
+
+    @api.model
+    def _cron_check_paid(self):
+        self.sudo().search([("state", "in", ("noticed", "reported"))])._collection_check_paid()
+
+    # ------------------------------------------------------------------ the bureau's file
+    def _bureau_column_labels(self):
+        _ = self.env._
+        return {"vat": _("Tax id"), "name": _("Name"), "country": _("Country"), "amount": _("Amount reported"),
+                "currency": _("Currency"), "oldest_due_date": _("Oldest due date"), "days_overdue": _("Days overdue"),
+                "notice_date": _("Notice date"), "report_date": _("Report date"), "state": _("State"),
+                "withdrawal_date": _("Withdrawal date")}
+
+    def action_export_csv(self):
+        """Download the selected entries as the bureau's file (the company's column layout)."""
+        attachment = self.env["ir.attachment"].create({
+            "name": f"credit_bureau_{fields.Date.context_today(self)}.csv", "raw": self._collection_csv(),
+            "mimetype": "text/csv", "res_model": self._name, "res_id": self[:1].id})
+        return {"type": "ir.actions.act_url", "url": f"/web/content/{attachment.id}?download=true", "target": "self"}
+
+    def _collection_csv(self):
+        """The entries as CSV in the company's configured column layout (header row included)."""
+        company = self.company_id[:1] or self.env.company
+        layout = company._collection_bureau_layout()
+        states = dict(self._fields["state"]._description_selection(self.env))
+        output = io.StringIO()
+        writer = csv.writer(output, delimiter=",", lineterminator="\n")
+        labels = self._bureau_column_labels()
+        writer.writerow([labels[code] for code in layout])
+        for entry in self:
+            oldest = min(entry.move_ids.mapped("invoice_date_due") or [False]) or None
+            values = {
+                "vat": entry.partner_id.vat or "",
+                "name": entry.partner_id.name,
+                "country": entry.partner_id.country_id.code or "",
+                "amount": f"{(entry.reported_amount or entry.amount_open):.2f}",
+                "currency": entry.currency_id.name,
+                "oldest_due_date": oldest.isoformat() if oldest else "",
+                "days_overdue": str((fields.Date.context_today(self) - oldest).days) if oldest else "",
+                "notice_date": entry.notice_date.isoformat() if entry.notice_date else "",
+                "report_date": entry.report_date.isoformat() if entry.report_date else "",
+                "state": states[entry.state],
+                "withdrawal_date": entry.withdrawal_date.isoformat() if entry.withdrawal_date else "",
+            }
+            writer.writerow([values[code] for code in layout])
+        return output.getvalue().encode("utf-8")
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    collection_bureau_notice_days = fields.Integer(related="company_id.collection_bureau_notice_days", readonly=False)
+    collection_bureau_withdraw_days = fields.Integer(related="company_id.collection_bureau_withdraw_days",
+                                                     readonly=False)
+    collection_bureau_csv_layout = fields.Char(related="company_id.collection_bureau_csv_layout", readonly=False)

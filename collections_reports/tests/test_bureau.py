@@ -1,0 +1,84 @@
+import csv
+import io
+from datetime import timedelta
+
+from freezegun import freeze_time
+
+from odoo import fields
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import tagged
+
+from odoo.addons.collections_management.tests.common import CollectionsCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCreditBureau(CollectionsCommon):
+    """Notice, the legal term, report, withdrawal once paid, and the bureau's file."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.partner_a.write({"email": "pagos@deudor.example", "vat": "900123456", "lang": "en_US"})
+        cls.invoice = cls._invoice(cls, cls.partner_a, 60, 800)
+        administrative = cls.stage_by_code["extrajudicial"]
+        cls.env["collection.strategy.step"].create({
+            "strategy_id": cls.company.collection_strategy_id.id, "name": "Bureau notice",
+            "stage_id": administrative.id, "day_offset": 0, "channel": "bureau_notice"})
+        cls.env["collection.engine"]._run(today=cls.TODAY)
+        cls.case = cls.env["collection.case"].search([("partner_id", "=", cls.partner_a.id)])
+
+    def _entry(self):
+        return self.env["collection.bureau.report"].search([("case_id", "=", self.case.id)])
+
+    def test_notice_then_report_only_after_the_term(self):
+        entry = self._entry()
+        today = fields.Date.today()
+        self.assertEqual((entry.state, entry.notice_date, entry.earliest_report_date, entry.amount_open),
+                         ("noticed", today, today + timedelta(days=20), 800.0), "Ley 1266: 20 calendar days")
+        notice = entry.message_ids.filtered(lambda m: "credit bureau" in (m.subject or ""))
+        self.assertEqual(notice.partner_ids, self.partner_a, "the notice went to the debtor")
+        self.assertIn("800.00", notice.body)
+        self.env["collection.engine"]._run(today=self.TODAY)
+        self.assertEqual(len(self._entry()), 1, "noticed once")
+        with self.assertRaisesRegex(UserError, "may be reported from"):
+            entry.action_report()
+        with freeze_time(today + timedelta(days=19)):
+            with self.assertRaisesRegex(UserError, "not before"):
+                entry.action_report()
+        self.assertEqual(entry.state, "noticed")
+        with freeze_time(today + timedelta(days=20)):
+            entry.action_report()
+        self.assertEqual((entry.state, entry.reported_amount, entry.report_date),
+                         ("reported", 800.0, today + timedelta(days=20)))
+        # paid: to withdraw within 10 days, then withdrawn
+        self._register_payment(self.invoice, 800, day=today)
+        self.env["collection.bureau.report"]._cron_check_paid()
+        self.assertEqual((entry.state, entry.paid_date, entry.withdrawal_due_date),
+                         ("to_withdraw", today, today + timedelta(days=10)))
+        entry.action_withdraw()
+        self.assertEqual((entry.state, entry.withdrawal_date), ("withdrawn", today))
+
+    def test_paid_before_the_report_is_closed_and_never_reported(self):
+        entry = self._entry()
+        self._register_payment(self.invoice, 800, day=fields.Date.today())
+        self.env["collection.bureau.report"]._cron_check_paid()
+        self.assertEqual(entry.state, "closed")
+        with self.assertRaisesRegex(UserError, "Only a noticed debt"):
+            entry.action_report()
+
+    def test_the_bureau_file_in_the_company_layout(self):
+        self.company.collection_bureau_csv_layout = "vat,name,amount,notice_date,state"
+        rows = list(csv.reader(io.StringIO(self._entry()._collection_csv().decode())))
+        self.assertEqual(rows, [["Tax id", "Name", "Amount reported", "Notice date", "State"],
+                                ["900123456", self.partner_a.name, "800.00", str(fields.Date.today()), "Noticed"]])
+        with self.assertRaisesRegex(ValidationError, "Unknown bureau file columns: cedula"):
+            self.company.collection_bureau_csv_layout = "vat,cedula"
+
+    def test_roles(self):
+        entry = self._entry()
+        self.case.user_id = self.collector
+        self.assertEqual(self.env["collection.bureau.report"].with_user(self.collector).search([]), entry)
+        with self.assertRaises(AccessError):
+            entry.with_user(self.collector).action_report()
+        with self.assertRaises(AccessError):
+            entry.with_user(self.manager).write({"state": "reported"})
