@@ -85,6 +85,13 @@ class TestAgedReceivables(CollectionsCommon, HttpCase):
         self.assertEqual(sheet["H4"].value, "=SUM(H2:H3)")
         self.assertEqual(sheet.freeze_panes, "B2")
         self.assertEqual(sheet.auto_filter.ref, "A1:H3")
+        items = book["Open items"]
+        self.assertEqual([c.value for c in items[1]],
+                         ["Customer", "Document", "Date", "Due date", "Days overdue", "Age", "Open"])
+        lines = list(items.iter_rows(min_row=2, values_only=True))
+        self.assertEqual(len(lines), 8, "6 invoices and the credit note of A, 1 invoice of B")
+        self.assertEqual(sum(line[6] for line in lines), 3020, "2,020 + 1,000: the items add up to the totals")
+        self.assertEqual(items.freeze_panes, "A2")
         names = zipfile.ZipFile(io.BytesIO(data)).namelist()
         self.assertIn("xl/charts/chart1.xml", names, "a native Excel chart")
 
