@@ -3,9 +3,9 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, HttpCase, tagged
 
 from .common import CollectionsCommon
 
@@ -435,3 +435,19 @@ class TestPaymentPlan(CollectionsCommon):
             second.action_restructure()
         with self.assertRaises(AccessError):
             second.with_user(self.collector).write({"state": "active"})
+
+
+@tagged("post_install", "-at_install")
+class TestPlanRestructureUi(CollectionsCommon, HttpCase):
+    def test_restructure_in_browser(self):
+        move = self._invoice(self.partner_a, 40, 900)
+        self._run()
+        plan = self.env["collection.payment.plan"].create({
+            "case_id": self._case(self.partner_a).id, "move_ids": [Command.set(move.ids)],
+            "installment_count": 3, "first_date": fields.Date.today() + timedelta(days=30)})
+        plan.action_activate()
+        self._register_payment(move, 300, day=fields.Date.today())
+        self.start_tour(f"/odoo/action-collections_management.collection_payment_plan_action/{plan.id}",
+                        "collections_restructure_tour", login="colmanager")
+        new = plan.restructured_into_id
+        self.assertEqual((plan.state, new.state, new.amount_total), ("restructured", "active", 600.0))
