@@ -2,3 +2,4 @@ from . import collection_aging_report
 from . import collection_kpi_month
 from . import collection_bureau
 from . import collection_step
+from . import collection_letter

@@ -2,3 +2,4 @@ from . import test_install
 from . import test_aging
 from . import test_kpi_month
 from . import test_bureau
+from . import test_letters

@@ -1,0 +1,108 @@
+import re
+
+from odoo import api, fields, models
+
+# the default wording of each default stage's letter, per language (companies edit it on the stage)
+LETTER_WORDING = {
+    "preventive": {
+        "en_US": "<p>This is a friendly reminder that the invoices below fall due soon. If you have already arranged "
+                 "their payment, thank you, and please disregard this letter.</p>",
+        "es": "<p>Le recordamos amablemente que las facturas siguientes vencen en los próximos días. Si ya programó "
+              "su pago, le agradecemos y le pedimos que no tenga en cuenta esta carta.</p>",
+    },
+    "administrative": {
+        "en_US": "<p>Our records show that the invoices below are overdue. We kindly ask you to settle them, or to "
+                 "contact us to agree on a date or a payment plan.</p>",
+        "es": "<p>Según nuestros registros, las facturas siguientes están vencidas. Le solicitamos regularizarlas, o "
+              "comunicarse con nosotros para acordar una fecha o un plan de pagos.</p>",
+    },
+    "extrajudicial": {
+        "en_US": "<p>Despite our previous reminders, the invoices below remain unpaid. This is a formal demand for "
+                 "payment: unless the debt is settled or an agreement is reached within ten days, it will be "
+                 "handed over for legal collection, with the costs that entails.</p>",
+        "es": "<p>Pese a nuestros recordatorios, las facturas siguientes siguen impagas. Por la presente le "
+              "requerimos formalmente su pago: si la deuda no se cancela o acuerda en los próximos diez días, "
+              "será derivada a cobranza judicial, con los costos que ello implica.</p>",
+    },
+    "judicial": {
+        "en_US": "<p>The debt below has been handed over to our legal department. Legal proceedings will follow "
+                 "unless it is paid in full. You may still settle it by paying or by contacting us.</p>",
+        "es": "<p>La deuda siguiente fue derivada a nuestra área legal. Se iniciarán las acciones judiciales "
+              "correspondientes salvo que se cancele en su totalidad. Aún puede regularizarla pagando o "
+              "comunicándose con nosotros.</p>",
+    },
+}
+
+
+class CollectionStage(models.Model):
+    _inherit = "collection.stage"
+
+    letter_body = fields.Html(
+        "Letter wording", translate=True, sanitize=True,
+        help="What this stage's collection letter says before the list of invoices, in each language.")
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    def _collection_ensure_default_stages(self):
+        stages = super()._collection_ensure_default_stages()
+        stages._collection_default_letter_wording()
+        return stages
+
+    def _collection_translate_defaults(self, langs=None):
+        """A language installed later also gets the default letter wording of these companies' stages."""
+        res = super()._collection_translate_defaults(langs)
+        self.env["collection.stage"].sudo().search(
+            [("company_id", "in", self.ids), ("code", "in", list(LETTER_WORDING))])._collection_default_letter_wording(
+            langs)
+        return res
+
+    @api.model
+    def _collection_install_letter_wording(self):
+        """At install: the default wording on every company's default stages that have none."""
+        self.env["collection.stage"].sudo().search(
+            [("code", "in", list(LETTER_WORDING)), ("letter_body", "=", False)])._collection_default_letter_wording()
+
+
+class CollectionStageLetter(models.Model):
+    _inherit = "collection.stage"
+
+    def _collection_default_letter_wording(self, langs=None):
+        """Write each default stage's letter wording in English and translate it in the Spanish languages
+        (installed, or ``langs``), leaving alone a wording the company changed.
+
+        The field is translated term by term (sanitized HTML): the Spanish text is
+        the translation of the English paragraph.
+        """
+        langs = langs or [code for code, _name in self.env["res.lang"].get_installed()]
+        spanish = [lang for lang in langs if lang.startswith("es")]
+        for stage in self.sudo().filtered(lambda s: s.code in LETTER_WORDING):
+            wording = LETTER_WORDING[stage.code]
+            english = stage.with_context(lang="en_US").letter_body
+            if not english:
+                stage.with_context(lang="en_US").letter_body = english = wording["en_US"]
+            if spanish and english == wording["en_US"]:
+                term = re.sub(r"</?p>", "", wording["en_US"])
+                translation = re.sub(r"</?p>", "", wording["es"])
+                stage.update_field_translations("letter_body", {lang: {term: translation} for lang in spanish})
+        return True
+
+class CollectionCase(models.Model):
+    _inherit = "collection.case"
+
+    def _collection_letter_fees(self):
+        """The open late-fee and interest documents of the debtor, for the letter."""
+        self.ensure_one()
+        return self.env["account.move"].sudo().search([
+            ("commercial_partner_id", "=", self.partner_id.id), ("company_id", "=", self.company_id.id),
+            ("collection_charge_type", "!=", False), ("state", "=", "posted"), ("amount_residual", ">", 0)],
+            order="invoice_date_due, id")
+
+    def _collection_letter_credits(self):
+        """Open credit notes and unapplied payments of the debtor (receivable credits), for the letter."""
+        self.ensure_one()
+        return self.env["account.move.line"].sudo().search([
+            ("partner_id.commercial_partner_id", "=", self.partner_id.id), ("company_id", "=", self.company_id.id),
+            ("account_id.account_type", "=", "asset_receivable"), ("parent_state", "=", "posted"),
+            ("reconciled", "=", False), ("amount_residual", "<", 0)], order="date, id")
