@@ -48,3 +48,25 @@ class TestKpiMonth(CollectionsCommon):
         current = self.env["collection.kpi.month"].search(
             [("company_id", "=", self.company.id), ("month", "=", this_month)])
         self.assertEqual(current.ar_begin, 750.0)
+
+
+@tagged("post_install", "-at_install")
+class TestPromisesKept(CollectionsCommon):
+    def test_promises_kept_by_count_and_amount(self):
+        self._invoice(self.partner_a, 20, 2000)
+        self._run()
+        case = self._case(self.partner_a)
+        case.user_id = self.collector
+        Promise = self.env["collection.promise"]
+        today = fields.Date.today()
+        states = [("kept", 100), ("kept", 300), ("broken", 200), ("open", 50), ("cancelled", 999)]
+        for state, amount in states:
+            promise = Promise.create({"case_id": case.id, "date": today + timedelta(days=3), "amount": amount})
+            promise.sudo().state = state   # decided by the daily run from cash (tested with the promises)
+        [(kept_rate, count, decided, kept)] = self.env["collection.promise.report"]._read_group(
+            [("case_id", "=", case.id)], [], ["kept_rate:avg", "promise_count:sum", "amount_decided:sum",
+                                              "amount_kept:sum"])
+        # the withdrawn promise is left out: 4 promises; decided 3 (2 kept, 1 broken) -> 2/3 kept;
+        # by amount: 100 + 300 kept of 100 + 300 + 200 decided
+        self.assertEqual((count, decided, kept), (4, 600.0, 400.0))
+        self.assertAlmostEqual(kept_rate, 200 / 3)
