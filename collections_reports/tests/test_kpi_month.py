@@ -70,3 +70,34 @@ class TestPromisesKept(CollectionsCommon):
         # by amount: 100 + 300 kept of 100 + 300 + 200 decided
         self.assertEqual((count, decided, kept), (4, 600.0, 400.0))
         self.assertAlmostEqual(kept_rate, 200 / 3)
+
+
+@tagged("post_install", "-at_install")
+class TestCollectorPerformance(CollectionsCommon):
+    def test_contacts_tasks_and_cash_per_collector(self):
+        outcome = self.env.ref("collections_management.outcome_no_answer")
+        invoice_a = self._invoice(self.partner_a, 20, 1000)
+        self._invoice(self.partner_b, 20, 500)
+        self._run()
+        case_a, case_b = self._case(self.partner_a), self._case(self.partner_b)
+        case_a.user_id, case_b.user_id = self.collector, self.collector_2
+        today = fields.Date.today()
+        now = fields.Datetime.now()
+        Interaction = self.env["collection.interaction"]
+        # Carla: two calls on case A, 20 and 5 days ago; Diego: one call on case B, 40 days ago
+        for days in (20, 5):
+            Interaction.with_user(self.collector).create(
+                {"case_id": case_a.id, "outcome_id": outcome.id, "date": now - timedelta(days=days)})
+        Interaction.with_user(self.collector_2).create(
+            {"case_id": case_b.id, "outcome_id": outcome.id, "date": now - timedelta(days=40)})
+        # Carla marks a task of case A done
+        activity = case_a.activity_schedule("mail.mail_activity_data_todo", user_id=self.collector.id)
+        activity.with_user(self.collector).action_feedback("Llamado")
+        # 600 paid on A today: credited to Carla's latest contact (5 days ago, within 30 days)
+        self._register_payment(invoice_a, 600, day=today)
+        rows = self.env["collection.collector.report"]._read_group(
+            [("user_id", "in", (self.collector | self.collector_2).ids)], ["user_id"],
+            ["contact_count:sum", "activity_count:sum", "collected_30d:sum"])
+        figures = {user: values for user, *values in rows}
+        self.assertEqual(figures[self.collector], [2, 1, 600.0])
+        self.assertEqual(figures[self.collector_2], [1, 0, 0.0], "no payment on case B")
