@@ -18,6 +18,7 @@
         "views/collection_bureau_views.xml",
         "views/res_config_settings_views.xml",
         "views/collection_stage_views.xml",
+        "views/collection_case_views.xml",
         "report/collection_letter_templates.xml",
         "data/collections_reports_letter_data.xml",
         "views/collections_reports_menus.xml",

@@ -12,3 +12,17 @@ class CollectionsReports(http.Controller):
             ("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
             ("Content-Disposition", content_disposition("aged_receivables.xlsx")),
         ])
+
+    @http.route("/collections/reports/statement/<int:case_id>.xlsx", type="http", auth="user", methods=["GET"])
+    def statement_xlsx(self, case_id, **_kw):
+        """One debtor's statement with its aging (the user must be able to read the case: collectors, theirs)."""
+        case = request.env["collection.case"].browse(case_id).exists()
+        if not case:
+            raise request.not_found()
+        case.check_access("read")
+        data = request.env["collection.aging.report"].sudo().with_context(lang=request.env.lang) \
+            ._collection_export_xlsx([("partner_id", "=", case.partner_id.id), ("company_id", "=", case.company_id.id)])
+        return request.make_response(data, headers=[
+            ("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            ("Content-Disposition", content_disposition(f"statement_{case.partner_id.name}.xlsx")),
+        ])

@@ -91,6 +91,13 @@ class CollectionStageLetter(models.Model):
 class CollectionCase(models.Model):
     _inherit = "collection.case"
 
+    def action_collection_statement_xlsx(self):
+        """Download the debtor's statement with its aging as an Excel workbook."""
+        self.ensure_one()
+        self.check_access("read")
+        return {"type": "ir.actions.act_url", "url": f"/collections/reports/statement/{self.id}.xlsx",
+                "target": "self"}
+
     def _collection_letter_fees(self):
         """The open late-fee and interest documents of the debtor, for the letter."""
         self.ensure_one()

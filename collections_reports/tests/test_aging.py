@@ -95,6 +95,20 @@ class TestAgedReceivables(CollectionsCommon, HttpCase):
         names = zipfile.ZipFile(io.BytesIO(data)).namelist()
         self.assertIn("xl/charts/chart1.xml", names, "a native Excel chart")
 
+    def test_a_collector_downloads_the_statement_of_their_own_case_only(self):
+        self.env["collection.engine"]._run(today=self.today)
+        mine = self.env["collection.case"].search([("partner_id", "=", self.partner_a.id)])
+        theirs = self.env["collection.case"].search([("partner_id", "=", self.partner_b.id)])
+        mine.user_id = self.collector
+        theirs.user_id = self.collector_2
+        self.authenticate(self.collector.login, self.collector.login)
+        response = self.url_open(f"/collections/reports/statement/{mine.id}.xlsx")
+        self.assertEqual(response.status_code, 200)
+        sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+        self.assertEqual([c.value for c in sheet[2]][1:], [70, 150, 300, 400, 500, 600, 2020], "only this debtor")
+        self.assertEqual(sheet.max_row, 3, "one debtor and the total")
+        self.assertEqual(self.url_open(f"/collections/reports/statement/{theirs.id}.xlsx").status_code, 403)
+
     def test_xlsx_download_over_http(self):
         self.authenticate(self.manager.login, self.manager.login)
         response = self.url_open("/collections/reports/aging.xlsx")
