@@ -5,3 +5,4 @@ from . import collection_step
 from . import collection_letter
 from . import collection_promise_report
 from . import collection_collector_report
+from . import collection_forecast

@@ -1,0 +1,90 @@
+from odoo import fields, models
+from odoo.tools import SQL
+
+WEEKS = 13
+SOURCES = [("plan", "Payment plan installments"), ("promise", "Promises to pay"),
+           ("behaviour", "Open invoices (the debtor's habits)")]
+
+
+class CollectionForecastWeek(models.Model):
+    """Cash expected in each of the next 13 weeks, by what it is expected from (SQL view, company currency).
+
+    - plan installments of active plans, on their dates;
+    - open promises, for what is still unpaid of them, on their dates;
+    - every other open invoice of a debtor (not in an active plan, debtor without an open promise) on its
+      due date moved by the debtor's own average days late over the last 12 months.
+    What is already late is expected this week.
+    """
+
+    _name = "collection.forecast.week"
+    _description = "13-week cash-collection forecast"
+    _auto = False
+    _order = "week, source"
+    _depends = {
+        "collection.payment.plan": ["state", "company_id"],
+        "collection.payment.plan.line": ["date", "amount", "interest_amount", "plan_id"],
+        "collection.promise": ["state", "date", "amount", "amount_paid", "company_id", "case_id"],
+        "account.move.line": ["amount_residual", "reconciled", "parent_state", "date", "date_maturity",
+                              "partner_id", "account_id", "company_id"],
+        "account.partial.reconcile": ["max_date", "debit_move_id"],
+    }
+
+    week = fields.Date("Week of", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    source = fields.Selection(SOURCES, readonly=True)
+    amount = fields.Monetary("Expected", readonly=True)
+
+    @property
+    def _table_query(self):
+        return SQL(
+            """
+            WITH weeks AS (
+                SELECT w::date AS week
+                  FROM generate_series(date_trunc('week', CURRENT_DATE),
+                                       date_trunc('week', CURRENT_DATE) + interval '%(last)s weeks',
+                                       interval '1 week') w
+            ), habits AS (
+                SELECT p.commercial_partner_id AS partner_id,
+                       AVG(GREATEST(apr.max_date - COALESCE(dl.date_maturity, dl.date), 0)) AS days_late
+                  FROM account_partial_reconcile apr
+                  JOIN account_move_line dl ON dl.id = apr.debit_move_id
+                  JOIN account_account a ON a.id = dl.account_id AND a.account_type = 'asset_receivable'
+                  JOIN res_partner p ON p.id = dl.partner_id
+                 WHERE apr.max_date >= CURRENT_DATE - 365
+                 GROUP BY p.commercial_partner_id
+            ), expected AS (
+                SELECT p.company_id, l.date AS day, l.amount + COALESCE(l.interest_amount, 0) AS amount,
+                       'plan' AS source
+                  FROM collection_payment_plan_line l
+                  JOIN collection_payment_plan p ON p.id = l.plan_id AND p.state = 'active'
+                 WHERE l.date >= CURRENT_DATE
+                UNION ALL
+                SELECT pr.company_id, GREATEST(pr.date, CURRENT_DATE),
+                       GREATEST(pr.amount - COALESCE(pr.amount_paid, 0), 0), 'promise'
+                  FROM collection_promise pr
+                 WHERE pr.state = 'open'
+                UNION ALL
+                SELECT l.company_id,
+                       GREATEST(COALESCE(l.date_maturity, l.date) + COALESCE(h.days_late, 0)::int, CURRENT_DATE),
+                       l.amount_residual, 'behaviour'
+                  FROM account_move_line l
+                  JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
+                  JOIN res_partner p ON p.id = l.partner_id
+                  LEFT JOIN habits h ON h.partner_id = p.commercial_partner_id
+                 WHERE l.parent_state = 'posted' AND NOT l.reconciled AND l.amount_residual > 0
+                   AND NOT EXISTS (SELECT 1 FROM collection_payment_plan_move_rel rel
+                                     JOIN collection_payment_plan pl ON pl.id = rel.plan_id AND pl.state = 'active'
+                                    WHERE rel.move_id = l.move_id)
+                   AND NOT EXISTS (SELECT 1 FROM collection_promise pr
+                                     JOIN collection_case c ON c.id = pr.case_id
+                                    WHERE pr.state = 'open' AND c.partner_id = p.commercial_partner_id
+                                      AND c.company_id = l.company_id)
+            )
+            SELECT row_number() OVER (ORDER BY w.week, e.company_id, e.source) AS id, w.week, e.company_id,
+                   rc.currency_id, e.source, SUM(e.amount) AS amount
+              FROM expected e
+              JOIN weeks w ON e.day >= w.week AND e.day < w.week + 7
+              JOIN res_company rc ON rc.id = e.company_id
+             GROUP BY w.week, e.company_id, rc.currency_id, e.source
+            """, last=SQL(str(WEEKS - 1)))
