@@ -60,22 +60,12 @@ class CollectionContactReport(models.Model):
 
     @property
     def _table_query(self):
-        cash_factor = self.env["collection.engine"]._cash_factor_sql()
-        cash_joins = self.env["collection.engine"]._cash_joins_sql()
+        cash = self.env["collection.engine"]._case_cash_sql(SQL(
+            "EXISTS (SELECT 1 FROM collection_interaction ci WHERE ci.case_id = cc.id AND ci.contact)"))
         return SQL(
             """
             WITH cash AS (
-                SELECT apr.id, cc.id AS case_id, cm.date AS paid_on, apr.amount * %(factor)s AS amount
-                  FROM collection_case cc
-                  JOIN res_partner lp ON lp.commercial_partner_id = cc.partner_id
-                  JOIN account_move_line dl ON dl.partner_id = lp.id AND dl.company_id = cc.company_id
-                  JOIN account_account a ON a.id = dl.account_id AND a.account_type = 'asset_receivable'
-                  JOIN account_partial_reconcile apr ON apr.debit_move_id = dl.id
-                  JOIN account_move_line cl ON cl.id = apr.credit_move_id
-                  JOIN account_move cm ON cm.id = cl.move_id
-                  %(cash_joins)s
-                 WHERE (cm.origin_payment_id IS NOT NULL OR cm.statement_line_id IS NOT NULL)
-                   AND EXISTS (SELECT 1 FROM collection_interaction ci WHERE ci.case_id = cc.id AND ci.contact)
+                %(cash)s
             ), credited AS (
                 -- each payment to the latest contact of its case in the 7 days before it
                 SELECT DISTINCT ON (cash.id) cash.id, cash.amount, i.id AS interaction_id
@@ -106,4 +96,4 @@ class CollectionContactReport(models.Model):
               JOIN res_company rc ON rc.id = i.company_id
               LEFT JOIN collection_promise p ON p.id = i.promise_id AND p.state != 'cancelled'
               LEFT JOIN collected ON collected.interaction_id = i.id
-            """, factor=cash_factor, cash_joins=cash_joins)
+            """, cash=cash)

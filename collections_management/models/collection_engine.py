@@ -731,6 +731,25 @@ class CollectionEngine(models.AbstractModel):
             """)
 
     @api.model
+    def _case_cash_sql(self, cases_filter):
+        """``SELECT id, case_id, paid_on, amount``: every payment or bank line reconciled with a case's
+        receivables (company currency, cash part only), for the cases ``cases_filter`` (SQL on ``cc``) keeps.
+        Shared by the reports that credit cash to contacts."""
+        return SQL(
+            """
+            SELECT apr.id, cc.id AS case_id, cm.date AS paid_on, apr.amount * %(factor)s AS amount
+              FROM collection_case cc
+              JOIN res_partner lp ON lp.commercial_partner_id = cc.partner_id
+              JOIN account_move_line dl ON dl.partner_id = lp.id AND dl.company_id = cc.company_id
+              JOIN account_account a ON a.id = dl.account_id AND a.account_type = 'asset_receivable'
+              JOIN account_partial_reconcile apr ON apr.debit_move_id = dl.id
+              JOIN account_move_line cl ON cl.id = apr.credit_move_id
+              JOIN account_move cm ON cm.id = cl.move_id
+              %(cash_joins)s
+             WHERE (cm.origin_payment_id IS NOT NULL OR cm.statement_line_id IS NOT NULL) AND %(filter)s
+            """, factor=self._cash_factor_sql(), cash_joins=self._cash_joins_sql(), filter=cases_filter)
+
+    @api.model
     def _cash_factor_sql(self):
         """Share of a partial reconciliation that is cash (see ``_cash_joins_sql``)."""
         return SQL("(CASE WHEN rec.total = 0 THEN 1 ELSE LEAST(1, cash.total / rec.total) END)")

@@ -35,7 +35,9 @@ class CollectionCollectorReport(models.Model):
 
     @property
     def _table_query(self):
-        engine = self.env["collection.engine"]
+        cash = self.env["collection.engine"]._case_cash_sql(SQL(
+            "EXISTS (SELECT 1 FROM collection_interaction k WHERE k.case_id = cc.id AND k.automatic IS NOT TRUE"
+            " AND k.user_id IS NOT NULL)"))
         return SQL(
             """
             WITH contacts AS (
@@ -43,17 +45,7 @@ class CollectionCollectorReport(models.Model):
                   FROM collection_interaction i
                  WHERE i.automatic IS NOT TRUE AND i.user_id IS NOT NULL
             ), cash AS (
-                SELECT apr.id, cc.id AS case_id, cm.date AS paid_on, apr.amount * %(factor)s AS amount
-                  FROM collection_case cc
-                  JOIN res_partner lp ON lp.commercial_partner_id = cc.partner_id
-                  JOIN account_move_line dl ON dl.partner_id = lp.id AND dl.company_id = cc.company_id
-                  JOIN account_account a ON a.id = dl.account_id AND a.account_type = 'asset_receivable'
-                  JOIN account_partial_reconcile apr ON apr.debit_move_id = dl.id
-                  JOIN account_move_line cl ON cl.id = apr.credit_move_id
-                  JOIN account_move cm ON cm.id = cl.move_id
-                  %(cash_joins)s
-                 WHERE (cm.origin_payment_id IS NOT NULL OR cm.statement_line_id IS NOT NULL)
-                   AND EXISTS (SELECT 1 FROM contacts k WHERE k.case_id = cc.id)
+                %(cash)s
             ), credited AS (
                 SELECT DISTINCT ON (cash.id) cash.amount, k.user_id, k.company_id,
                        date_trunc('month', k.date)::date AS month
@@ -88,4 +80,4 @@ class CollectionCollectorReport(models.Model):
               FROM facts f
               JOIN res_company rc ON rc.id = f.company_id
              GROUP BY f.month, f.user_id, f.company_id, rc.currency_id
-            """, factor=engine._cash_factor_sql(), cash_joins=engine._cash_joins_sql())
+            """, cash=cash)
