@@ -21,13 +21,19 @@ class CollectionCaseStageHistory(models.Model):
     date = fields.Datetime(required=True, default=fields.Datetime.now)
     user_id = fields.Many2one("res.users", "By", default=lambda self: self.env.user)
     reason = fields.Char()
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    amount_entered = fields.Monetary(
+        "Overdue at entry", readonly=True,
+        help="What the case had overdue (company currency) when it entered the stage: the base of the stage's "
+             "recovery rate.")
     catch_up = fields.Boolean(
         "First-run placement", readonly=True,
         help="Entry made by the first run on old debts under the review policy: no steps, legal hand-over or hold.")
 
     @api.model
     def _collection_insert(self, vals_list):
-        """The engine's stage entries in one INSERT (thousands on a first run): case, from, to, reason, catch-up.
+        """The engine's stage entries in one INSERT (thousands on a first run): case, from, to, reason, catch-up
+        and the amount overdue at entry.
 
         Date and author are now and the current user, as the ORM's defaults; the
         stored related company and debtor are read from the case.
@@ -39,18 +45,19 @@ class CollectionCaseStageHistory(models.Model):
         self.env.cr.execute(SQL(
             """
             INSERT INTO collection_case_stage_history (case_id, company_id, partner_id, stage_from_id, stage_to_id,
-                                                       date, user_id, reason, catch_up,
+                                                       date, user_id, reason, catch_up, amount_entered,
                                                        create_uid, create_date, write_uid, write_date)
             SELECT c.id, c.company_id, c.partner_id, v.stage_from::int, v.stage_to::int, %(now)s, %(uid)s,
-                   v.reason, v.catch_up, %(uid)s, %(now)s, %(uid)s, %(now)s
-              FROM (VALUES %(values)s) AS v(case_id, stage_from, stage_to, reason, catch_up)
+                   v.reason, v.catch_up, v.amount::numeric, %(uid)s, %(now)s, %(uid)s, %(now)s
+              FROM (VALUES %(values)s) AS v(case_id, stage_from, stage_to, reason, catch_up, amount)
               JOIN collection_case c ON c.id = v.case_id
             RETURNING id
             """,
             uid=self.env.uid, now=now,
             values=SQL(", ").join(
-                SQL("(%s, %s, %s, %s, %s)", vals["case_id"], vals["stage_from_id"] or None,
-                    vals["stage_to_id"] or None, vals["reason"], bool(vals["catch_up"]))
+                SQL("(%s, %s, %s, %s, %s, %s)", vals["case_id"], vals["stage_from_id"] or None,
+                    vals["stage_to_id"] or None, vals["reason"], bool(vals["catch_up"]),
+                    vals.get("amount_entered") or 0.0)
                 for vals in vals_list),
         ))
         ids = sorted(row[0] for row in self.env.cr.fetchall())

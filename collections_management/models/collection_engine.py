@@ -492,8 +492,10 @@ class CollectionEngine(models.AbstractModel):
             reviewing = {company for company in {key[1] for key in existing} if self._catching_up(company)}
             company_of = {cid: company for (_partner, company), (cid, _stage) in existing.items()}
             reason_placed = self.env._("First run: placed in its stage for review (no steps yet)")
+            overdue_of = {existing[key][0]: d["amount_overdue"] for key, d in wanted.items()}
             rows = History._collection_insert([{
                 "case_id": cid, "stage_from_id": old, "stage_to_id": new,
+                "amount_entered": overdue_of.get(cid, 0.0) if new else 0.0,
                 "catch_up": bool(new) and company_of.get(cid) in reviewing,
                 "reason": (reason_placed if company_of.get(cid) in reviewing else reason_open) if new else reason_close,
             } for cid, old, new in stage_changes])

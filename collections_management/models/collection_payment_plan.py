@@ -267,11 +267,21 @@ class CollectionPaymentPlan(models.Model):
         active = self.filtered("activation_date")
         if not active:
             return {}
-        engine = self.env["collection.engine"]
         self.env.flush_all()
         self.env.cr.execute(SQL(
+            "SELECT plan_id, SUM(amount) FROM (%s) cash GROUP BY plan_id",
+            self._collection_plan_cash_sql(SQL("p.id = ANY(%s)", active.ids))))
+        return dict(self.env.cr.fetchall())
+
+    @api.model
+    def _collection_plan_cash_sql(self, plans_filter):
+        """``SELECT plan_id, received_at, amount``: each cash reconciliation of a covered invoice while the plan
+        ran (activation to end), in the plan's currency, for the plans ``plans_filter`` (SQL on ``p``) keeps.
+        The plan's payment status and the plan-compliance report read the same cash."""
+        engine = self.env["collection.engine"]
+        return SQL(
             """
-            SELECT rel.plan_id, SUM(apr.debit_amount_currency * %(factor)s)
+            SELECT rel.plan_id, apr.create_date AS received_at, apr.debit_amount_currency * %(factor)s AS amount
               FROM collection_payment_plan p
               JOIN collection_payment_plan_move_rel rel ON rel.plan_id = p.id
               JOIN account_move_line dl ON dl.move_id = rel.move_id AND dl.display_type = 'payment_term'
@@ -280,10 +290,9 @@ class CollectionPaymentPlan(models.Model):
               JOIN account_move_line cl ON cl.id = apr.credit_move_id
               JOIN account_move cm ON cm.id = cl.move_id
               %(cash_joins)s
-             WHERE p.id = ANY(%(plans)s) AND (cm.origin_payment_id IS NOT NULL OR cm.statement_line_id IS NOT NULL)
-             GROUP BY rel.plan_id
-            """, plans=active.ids, factor=engine._cash_factor_sql(), cash_joins=engine._cash_joins_sql()))
-        return dict(self.env.cr.fetchall())
+             WHERE p.activation_date IS NOT NULL AND %(filter)s
+               AND (cm.origin_payment_id IS NOT NULL OR cm.statement_line_id IS NOT NULL)
+            """, factor=engine._cash_factor_sql(), cash_joins=engine._cash_joins_sql(), filter=plans_filter)
 
     def _collection_payment_status(self):
         """Per plan and installment: principal paid, interest paid and what is left.

@@ -2,7 +2,7 @@ from datetime import date, timedelta
 
 from freezegun import freeze_time
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.tests import new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
@@ -65,6 +65,19 @@ class CollectionsCommon(AccountTestInvoicingCommon):
         move.invoice_date_due = due
         if post:
             move.action_post()
+        return move
+
+    def _invoice_due_on(self, partner, due, amount):
+        """A posted customer invoice due on ``due`` (a real date: for reports that age by the real today),
+        invoiced on that day or today, whichever is earlier."""
+        move = self.env["account.move"].create({
+            "move_type": "out_invoice", "partner_id": partner.id, "invoice_date": min(due, fields.Date.today()),
+            "invoice_date_due": due,
+            "invoice_line_ids": [Command.create({"product_id": self.product_a.id, "price_unit": amount,
+                                                 "tax_ids": []})]})
+        move.invoice_payment_term_id = False
+        move.invoice_date_due = due
+        move.action_post()
         return move
 
     def _freeze_today(self):

@@ -9,7 +9,8 @@ SOURCES = [("plan", "Payment plan installments"), ("promise", "Promises to pay")
 class CollectionForecastWeek(models.Model):
     """Cash expected in each of the next 13 weeks, by what it is expected from (SQL view, company currency).
 
-    - plan installments of active plans, on their dates;
+    - what is unpaid of the installments of active plans (the plan's cash pays them in date order), on their
+      dates;
     - open promises, for what is still unpaid of them, on their dates;
     - every other open invoice of a debtor (not in an active plan, debtor without an open promise) on its
       due date moved by the debtor's own average days late over the last 12 months.
@@ -21,7 +22,7 @@ class CollectionForecastWeek(models.Model):
     _auto = False
     _order = "week, source"
     _depends = {
-        "collection.payment.plan": ["state", "company_id"],
+        "collection.payment.plan": ["state", "company_id", "activation_date", "ended_at", "move_ids"],
         "collection.payment.plan.line": ["date", "amount", "interest_amount", "plan_id"],
         "collection.promise": ["state", "date", "amount", "amount_paid", "company_id", "case_id"],
         "account.move.line": ["amount_residual", "reconciled", "parent_state", "date", "date_maturity",
@@ -53,12 +54,23 @@ class CollectionForecastWeek(models.Model):
                   JOIN res_partner p ON p.id = dl.partner_id
                  WHERE apr.max_date >= CURRENT_DATE - 365
                  GROUP BY p.commercial_partner_id
-            ), expected AS (
-                SELECT p.company_id, l.date AS day, l.amount + COALESCE(l.interest_amount, 0) AS amount,
-                       'plan' AS source
+            ), plan_cash AS (
+                SELECT plan_id, SUM(amount) AS amount FROM (%(plan_cash)s) c GROUP BY plan_id
+            ), plan_lines AS (
+                -- the plan's cash pays its installments in date order: what is left of each is expected on
+                -- its date (this week when already late), with its share of interest
+                SELECT p.company_id, l.date, l.amount, l.interest_amount,
+                       LEAST(l.amount, GREATEST(0, SUM(l.amount) OVER (PARTITION BY l.plan_id
+                                                                        ORDER BY l.date, l.sequence, l.id)
+                                                  - COALESCE(pc.amount, 0))) AS unpaid
                   FROM collection_payment_plan_line l
                   JOIN collection_payment_plan p ON p.id = l.plan_id AND p.state = 'active'
-                 WHERE l.date >= CURRENT_DATE
+                  LEFT JOIN plan_cash pc ON pc.plan_id = p.id
+            ), expected AS (
+                SELECT company_id, GREATEST(date, CURRENT_DATE) AS day,
+                       unpaid * (1 + COALESCE(interest_amount, 0) / NULLIF(amount, 0)) AS amount, 'plan' AS source
+                  FROM plan_lines
+                 WHERE unpaid > 0
                 UNION ALL
                 SELECT pr.company_id, GREATEST(pr.date, CURRENT_DATE),
                        GREATEST(pr.amount - COALESCE(pr.amount_paid, 0), 0), 'promise'
@@ -87,4 +99,5 @@ class CollectionForecastWeek(models.Model):
               JOIN weeks w ON e.day >= w.week AND e.day < w.week + 7
               JOIN res_company rc ON rc.id = e.company_id
              GROUP BY w.week, e.company_id, rc.currency_id, e.source
-            """, last=SQL(str(WEEKS - 1)))
+            """, last=SQL(str(WEEKS - 1)), plan_cash=self.env["collection.payment.plan"]._collection_plan_cash_sql(
+                SQL("p.state = 'active'")))

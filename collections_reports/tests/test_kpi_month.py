@@ -113,12 +113,12 @@ class TestCashForecast(CollectionsCommon):
             return day - timedelta(days=day.weekday())
 
         # partner A paid an invoice 10 days late last month: its habit is 10 days late
-        past = self._invoice_dated(self.partner_a, today - timedelta(days=40), 100)
+        past = self._invoice_due_on(self.partner_a, today - timedelta(days=40), 100)
         self._register_payment(past, 100, day=today - timedelta(days=30))
         # A's open invoice due in 7 days is expected 10 days after that: today + 17
-        self._invoice_dated(self.partner_a, today + timedelta(days=7), 500)
+        self._invoice_due_on(self.partner_a, today + timedelta(days=7), 500)
         # B: an open promise of 300 in 20 days covers B (B's invoices are not forecast a second time)
-        self._invoice_dated(self.partner_b, today - timedelta(days=5), 800)
+        self._invoice_due_on(self.partner_b, today - timedelta(days=5), 800)
         self.env["collection.engine"]._run(today=today)
         case_b = self._case(self.partner_b)
         self.env["collection.promise"].create({"case_id": case_b.id, "date": today + timedelta(days=20),
@@ -128,14 +128,3 @@ class TestCashForecast(CollectionsCommon):
         self.assertEqual(rows, {(week_of(today + timedelta(days=17)), "behaviour"): 500.0,
                                 (week_of(today + timedelta(days=20)), "promise"): 300.0})
         self.assertLessEqual(max(week for week, _s in rows), monday + timedelta(weeks=12))
-
-    def _invoice_dated(self, partner, due, amount):
-        move = self.env["account.move"].create({
-            "move_type": "out_invoice", "partner_id": partner.id, "invoice_date": min(due, fields.Date.today()),
-            "invoice_date_due": due,
-            "invoice_line_ids": [Command.create({"product_id": self.product_a.id, "price_unit": amount,
-                                                 "tax_ids": []})]})
-        move.invoice_payment_term_id = False
-        move.invoice_date_due = due
-        move.action_post()
-        return move
