@@ -26,3 +26,21 @@ class CollectionsReports(http.Controller):
             ("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
             ("Content-Disposition", content_disposition(f"statement_{case.partner_id.name}.xlsx")),
         ])
+
+    @http.route("/collections/reports/<string:kind>.xlsx", type="http", auth="user", methods=["GET"])
+    def export_xlsx(self, kind, **_kw):
+        """Collector performance (managers), the case list (collectors: their own cases) or the credit-bureau
+        register, for the user's companies, as formatted Excel workbooks."""
+        exports = {
+            "collectors": ("_collection_export_collectors", "collector_performance.xlsx"),
+            "cases": ("_collection_export_cases", "collection_cases.xlsx"),
+            "bureau": ("_collection_export_bureau", "credit_bureau_register.xlsx"),
+        }
+        if kind not in exports:
+            raise request.not_found()
+        method, filename = exports[kind]
+        data = getattr(request.env["collection.xlsx"], method)([("company_id", "in", request.env.companies.ids)])
+        return request.make_response(data, headers=[
+            ("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            ("Content-Disposition", content_disposition(filename)),
+        ])

@@ -6,3 +6,7 @@ from . import collection_letter
 from . import collection_promise_report
 from . import collection_collector_report
 from . import collection_forecast
+from . import collection_report_ratio
+from . import collection_recovery_report
+from . import collection_plan_report
+from . import collection_xlsx
