@@ -241,7 +241,6 @@ class CollectionStepExecution(models.Model):
     def _cron_render_letters(self, batch_size=20):
         """Render queued letters in small committed batches (about a second each with wkhtmltopdf)."""
         self = self.with_context(lang=self.env["collection.engine"]._database_lang())  # noqa: PLW0642
-        report = self.env.ref("collections_management.collection_case_letter_report")
         in_cron = bool(self.env.context.get("ir_cron_progress_id"))
         while True:
             todo = self.search([("letter_state", "=", "to_render")], limit=batch_size, order="id")
@@ -249,6 +248,7 @@ class CollectionStepExecution(models.Model):
                 break
             for execution in todo:
                 case = execution.case_id
+                report = execution._collection_letter_report()
                 pdf, _type = report._render_qweb_pdf(report.report_name, case.ids)
                 execution.write({
                     "letter_state": "to_print",
@@ -266,6 +266,10 @@ class CollectionStepExecution(models.Model):
                     break
             elif len(todo) < batch_size:
                 break
+
+    def _collection_letter_report(self):
+        """The letter this execution prints (collections_reports gives each stage its own)."""
+        return self.env.ref("collections_management.collection_case_letter_report")
 
     def _collection_execute_call(self, executions, default_type="mail.mail_activity_data_call"):
         """A mail.activity per case for its collector, with the step's script as note."""

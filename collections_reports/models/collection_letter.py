@@ -1,4 +1,5 @@
 import re
+from datetime import timedelta
 
 from odoo import api, fields, models
 
@@ -33,6 +34,14 @@ LETTER_WORDING = {
     },
 }
 
+# the letter each default stage prints
+LETTER_REPORTS = {
+    "preventive": "collections_reports.report_letter_reminder",
+    "administrative": "collections_reports.report_letter_notice",
+    "extrajudicial": "collections_reports.report_letter_demand",
+    "judicial": "collections_reports.report_letter_legal",
+}
+
 
 class CollectionStage(models.Model):
     _inherit = "collection.stage"
@@ -40,6 +49,17 @@ class CollectionStage(models.Model):
     letter_body = fields.Html(
         "Letter wording", translate=True, sanitize=True,
         help="What this stage's collection letter says before the list of invoices, in each language.")
+    letter_report_id = fields.Many2one(
+        "ir.actions.report", "Letter", domain=[("model", "=", "collection.case"), ("report_type", "like", "qweb")],
+        help="The letter the strategy's letter step and the batch print use for cases in this stage.")
+
+    def _collection_letter_document(self):
+        """The QWeb document of this stage's letter (``<report>_document``), else the generic letter."""
+        self.ensure_one()
+        report = self.sudo().letter_report_id
+        if report and self.env.ref(f"{report.report_name}_document", raise_if_not_found=False):
+            return f"{report.report_name}_document"
+        return "collections_management.collection_case_letter_document"
 
 
 class ResCompany(models.Model):
@@ -48,6 +68,7 @@ class ResCompany(models.Model):
     def _collection_ensure_default_stages(self):
         stages = super()._collection_ensure_default_stages()
         stages._collection_default_letter_wording()
+        stages._collection_default_letter_report()
         return stages
 
     def _collection_translate_defaults(self, langs=None):
@@ -63,6 +84,8 @@ class ResCompany(models.Model):
         """At install: the default wording on every company's default stages that have none."""
         self.env["collection.stage"].sudo().search(
             [("code", "in", list(LETTER_WORDING)), ("letter_body", "=", False)])._collection_default_letter_wording()
+        self.env["collection.stage"].sudo().search(
+            [("code", "in", list(LETTER_REPORTS)), ("letter_report_id", "=", False)])._collection_default_letter_report()
 
 
 class CollectionStageLetter(models.Model):
@@ -88,6 +111,20 @@ class CollectionStageLetter(models.Model):
                 stage.update_field_translations("letter_body", {lang: {term: translation} for lang in spanish})
         return True
 
+    def _collection_default_letter_report(self):
+        """Each default stage without a letter gets its own (reminder, notice, demand, legal notice)."""
+        for stage in self.sudo().filtered(lambda s: s.code in LETTER_REPORTS and not s.letter_report_id):
+            stage.letter_report_id = self.env.ref(LETTER_REPORTS[stage.code], raise_if_not_found=False)
+        return True
+
+
+class CollectionStepExecution(models.Model):
+    _inherit = "collection.step.execution"
+
+    def _collection_letter_report(self):
+        return self.stage_id.sudo().letter_report_id or super()._collection_letter_report()
+
+
 class CollectionCase(models.Model):
     _inherit = "collection.case"
 
@@ -97,6 +134,23 @@ class CollectionCase(models.Model):
         self.check_access("read")
         return {"type": "ir.actions.act_url", "url": f"/collections/reports/statement/{self.id}.xlsx",
                 "target": "self"}
+
+    def _collection_aged_statement(self):
+        """The debtor's statement: its open receivable items in this company (aging view, company currency,
+        credits included, negative) and their total per age bucket."""
+        self.ensure_one()
+        # the case was read by whoever prints it: its debtor's ledger items are theirs to see
+        Aging = self.env["collection.aging.report"].sudo()
+        domain = [("partner_id", "=", self.partner_id.id), ("company_id", "=", self.company_id.id)]
+        totals = dict(Aging._read_group(domain, ["bucket"], ["amount_residual:sum"]))
+        buckets = [(code, label, totals.get(code, 0.0))
+                   for code, label in Aging._fields["bucket"]._description_selection(self.env)]
+        return {"date": fields.Date.context_today(self), "lines": Aging.search(domain, order="date_due, id"),
+                "buckets": buckets, "total": sum(totals.values())}
+
+    def _collection_letter_deadline(self, days):
+        """The date a letter gives the debtor to pay: ``days`` calendar days from today (company's day)."""
+        return fields.Date.context_today(self) + timedelta(days=days)
 
     def _collection_letter_fees(self):
         """The open late-fee and interest documents of the debtor, for the letter."""
