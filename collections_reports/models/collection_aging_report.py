@@ -80,6 +80,18 @@ class CollectionAgingReport(models.Model):
             """, days=days, bucket=bucket, columns=SQL(", ").join(columns))
 
     @api.model
+    def _read_group_orderby(self, order, groupby_terms, query):
+        # buckets read youngest to oldest (current, 1-30 … 180+), not in the alphabetical order of their codes
+        parts = order.lower().split() if order else []
+        if "bucket" in groupby_terms and (not order or (parts[0] == "bucket" and "," not in order)):
+            age = SQL("array_position(%s::text[], %s::text)", [code for code, _label in BUCKETS],
+                      groupby_terms["bucket"])
+            if order:
+                return SQL("%s %s", age, SQL("DESC" if "desc" in parts else "ASC"))
+            return SQL(", ").join(age if spec == "bucket" else term for spec, term in groupby_terms.items())
+        return super()._read_group_orderby(order, groupby_terms, query)
+
+    @api.model
     def _bucket_conditions(self, days):
         return [
             ("amount_current", SQL("%s <= 0", days)),

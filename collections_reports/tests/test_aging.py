@@ -61,6 +61,11 @@ class TestAgedReceivables(CollectionsCommon, HttpCase):
             [("partner_id", "=", self.partner_a.id)], ["bucket"], ["amount_residual:sum"]))
         self.assertEqual(by_bucket, {"current": 70.0, "1_30": 150.0, "31_60": 300.0, "61_90": 400.0,
                                      "91_180": 500.0, "over_180": 600.0})
+        # charts and pivots read the buckets by age, not by the alphabetical order of their codes
+        self.assertEqual(list(by_bucket), ["current", "1_30", "31_60", "61_90", "91_180", "over_180"])
+        groups = self.env["collection.aging.report"].formatted_read_group(
+            [("partner_id", "=", self.partner_a.id)], ["bucket"], ["amount_residual:sum"], order="bucket desc")
+        self.assertEqual([g["bucket"] for g in groups], ["over_180", "91_180", "61_90", "31_60", "1_30", "current"])
         # paying the 31-60 invoice empties its bucket: the ledger decides, nothing is copied
         self.env["account.payment.register"].with_context(
             active_model="account.move", active_ids=self.other.ids).create(
