@@ -1,0 +1,252 @@
+#!/usr/bin/env python3
+"""Writes collections_reports/data/files/collections_dashboard.json, the Collections dashboard of Odoo's
+Dashboards app (an o-spreadsheet snapshot, as Odoo's own spreadsheet_dashboard_* addons ship theirs).
+
+The snapshot is written by code so that its pivots, lists, charts and cells stay consistent with each other
+and reviewable in a diff: edit this file and run it again (``python3 scripts/build_dashboard.py``). Labels
+are ``_t("...")`` formulas and chart titles: Odoo's translation export picks both from ``*_dashboard.json``.
+"""
+
+import json
+import pathlib
+
+OUT = pathlib.Path(__file__).resolve().parent.parent / "collections_reports/data/files/collections_dashboard.json"
+
+# global filters: ids are fixed so that the snapshot is stable
+F_PERIOD = "c0a1e7d2-0001-4c6e-9a51-collections01"
+F_COLLECTOR = "c0a1e7d2-0002-4c6e-9a51-collections02"
+F_SEGMENT = "c0a1e7d2-0003-4c6e-9a51-collections03"
+F_STAGE = "c0a1e7d2-0004-4c6e-9a51-collections04"
+GLOBAL_FILTERS = [
+    {"id": F_PERIOD, "type": "date", "label": "Period", "defaultValue": "last_90_days"},
+    {"id": F_COLLECTOR, "type": "relation", "label": "Collector", "modelName": "res.users",
+     "defaultValueDisplayNames": []},
+    {"id": F_SEGMENT, "type": "relation", "label": "Segment", "modelName": "collection.segment",
+     "defaultValueDisplayNames": []},
+    {"id": F_STAGE, "type": "relation", "label": "Stage", "modelName": "collection.stage",
+     "defaultValueDisplayNames": []},
+]
+
+# per model: the field each filter applies to (a model without a field for a filter ignores it)
+MATCHING = {
+    "collection.aging.report": {"user_id": F_COLLECTOR, "segment_id": F_SEGMENT, "stage_id": F_STAGE},
+    "collection.case": {"user_id": F_COLLECTOR, "segment_id": F_SEGMENT, "stage_id": F_STAGE},
+    "collection.collector.report": {"month": F_PERIOD, "user_id": F_COLLECTOR},
+    "collection.promise.report": {"made_on": F_PERIOD, "user_id": F_COLLECTOR, "segment_id": F_SEGMENT,
+                                  "stage_id": F_STAGE},
+    "collection.recovery.report": {"date_entered": F_PERIOD, "user_id": F_COLLECTOR, "segment_id": F_SEGMENT,
+                                   "stage_id": F_STAGE},
+    "collection.plan.compliance.report": {"date": F_PERIOD, "user_id": F_COLLECTOR, "segment_id": F_SEGMENT},
+    "collection.kpi.month": {},
+}
+DATE_FIELDS = {"month", "made_on", "date_entered", "date"}
+
+
+def field_matching(model):
+    matching = {}
+    for field, filter_id in MATCHING[model].items():
+        if field in DATE_FIELDS:
+            matching[filter_id] = {"chain": field, "type": "date", "offset": 0}
+        else:
+            matching[filter_id] = {"chain": field, "type": "many2one"}
+    return matching
+
+
+PIVOTS = {}
+
+
+def pivot(name, model, measures, rows=(), domain=(), sort=None):
+    """An ODOO pivot; ``measures`` are (field, aggregator, label)."""
+    pivot_id = str(len(PIVOTS) + 1)
+    PIVOTS[pivot_id] = {
+        "type": "ODOO", "id": pivot_id, "formulaId": pivot_id, "name": name, "model": model,
+        "domain": list(domain), "context": {},
+        "measures": [{"id": "__count" if field == "__count" else f"{field}:{agg}", "fieldName": field,
+                      "aggregator": agg, "userDefinedName": label}
+                     for field, agg, label in measures],
+        "rows": [{"fieldName": row} for row in rows], "columns": [],
+        "sortedColumn": {"measure": sort, "order": "desc", "domain": []} if sort else None,
+        "fieldMatching": field_matching(model),
+    }
+    if not sort:
+        del PIVOTS[pivot_id]["sortedColumn"]
+    return pivot_id
+
+
+P_AGING = pivot("Open receivables by age", "collection.aging.report",
+                [("amount_residual", "sum", "Open")], rows=["bucket"])
+P_PROMISES = pivot("Promises kept", "collection.promise.report",
+                   [("kept_rate", "avg", "Promises kept (%)"), ("kept_count", "sum", "Kept"),
+                    ("broken_count", "sum", "Broken")])
+P_RECOVERY = pivot("Recovery rate", "collection.recovery.report",
+                   [("recovery_rate", "avg", "Recovery rate (%)"), ("amount_recovered", "sum", "Recovered"),
+                    ("amount_entered", "sum", "Entered")], domain=[["catch_up", "=", False]])
+P_PLANS = pivot("Payment plan compliance", "collection.plan.compliance.report",
+                [("compliance_rate", "avg", "Compliance (%)"), ("decided_count", "sum", "Decided")])
+P_COLLECTORS = pivot("Top collectors", "collection.collector.report",
+                     [("collected_30d", "sum", "Collected"), ("contact_count", "sum", "Contacts")],
+                     rows=["user_id"], domain=[["user_id", "!=", False]], sort="collected_30d:sum")
+P_DEBTORS = pivot("Top debtors", "collection.aging.report",
+                  [("amount_residual", "sum", "Overdue"), ("days_overdue", "max", "Days overdue")],
+                  rows=["partner_id"], domain=[["bucket", "!=", "current"]], sort="amount_residual:sum")
+P_CASES = pivot("Open cases", "collection.case", [("__count", "sum", "Cases")], domain=[["state", "=", "open"]])
+
+LISTS = {
+    "1": {
+        "id": "1", "name": "Receivables KPIs by month", "model": "collection.kpi.month",
+        "columns": ["month", "dso", "cei", "current_share", "collections", "sales"],
+        "domain": [], "context": {}, "orderBy": [{"name": "month", "asc": False}],
+        "fieldMatching": {},
+    },
+}
+
+
+def view_link(label, model, view_type, domain=(), context=None):
+    """A title cell that opens the report behind it (as Odoo's dashboards do)."""
+    action = {"domain": list(domain), "context": context or {}, "modelName": model,
+              "views": [[False, view_type], [False, "list"], [False, "search"]]}
+    payload = {"viewType": view_type, "action": action, "threshold": 0, "name": label}
+    return f"[{label}](odoo://view/{json.dumps(payload, separators=(',', ':'))})"
+
+
+# ---------------------------------------------------------------- the Data sheet (figures' sources)
+DATA = {
+    "A1": '=_t("KPI")', "B1": '=_t("Value")', "C1": '=_t("Shown")', "D1": '=_t("Compared with")',
+    "A2": '=_t("Open receivables")', "B2": f'=PIVOT.VALUE({P_AGING},"amount_residual:sum")',
+    "A3": '=_t("Current")', "B3": f'=PIVOT.VALUE({P_AGING},"amount_residual:sum","bucket","current")',
+    "A4": '=_t("Overdue")', "B4": "=B2-B3", "C4": "=FORMAT.LARGE.NUMBER(B4)",
+    "D4": '=CONCATENATE(ROUND(IFERROR(B4/B2*100)),"% ",_t("of receivables"))',
+    "A5": '=_t("DSO this month")', "B5": '=ROUND(ODOO.LIST(1,1,"dso"))',
+    "A6": '=_t("DSO last month")', "B6": '=ROUND(ODOO.LIST(1,2,"dso"))',
+    "A7": '=_t("CEI last month")', "B7": '=ROUND(ODOO.LIST(1,2,"cei"))',
+    "A8": '=_t("CEI the month before")', "B8": '=ROUND(ODOO.LIST(1,3,"cei"))',
+    "A9": '=_t("Collected last month")', "B9": '=ROUND(ODOO.LIST(1,2,"collections"))',
+    "A10": '=_t("Collected the month before")', "B10": '=ROUND(ODOO.LIST(1,3,"collections"))',
+    "A11": '=_t("Promises kept (%)")', "B11": f'=ROUND(IFERROR(PIVOT.VALUE({P_PROMISES},"kept_rate:avg")))',
+    "C11": '=CONCATENATE(B11,"%")',
+    "D11": f'=CONCATENATE(PIVOT.VALUE({P_PROMISES},"kept_count:sum")+0,_t(" kept, "),'
+           f'PIVOT.VALUE({P_PROMISES},"broken_count:sum")+0,_t(" broken"))',
+    "A12": '=_t("Recovery rate (%)")', "B12": f'=ROUND(IFERROR(PIVOT.VALUE({P_RECOVERY},"recovery_rate:avg")))',
+    "C12": '=CONCATENATE(B12,"%")',
+    "D12": f'=CONCATENATE(FORMAT.LARGE.NUMBER(PIVOT.VALUE({P_RECOVERY},"amount_recovered:sum")+0),_t(" recovered"))',
+    "A13": '=_t("Plan compliance (%)")', "B13": f'=ROUND(IFERROR(PIVOT.VALUE({P_PLANS},"compliance_rate:avg")))',
+    "C13": '=CONCATENATE(B13,"%")',
+    "D13": f'=CONCATENATE(PIVOT.VALUE({P_PLANS},"decided_count:sum")+0,_t(" installments due"))',
+    "A14": '=_t("Open cases")', "B14": f'=PIVOT.VALUE({P_CASES},"__count")', "C14": "=FORMAT.LARGE.NUMBER(B14)",
+    "A15": '=_t("AR current (%)")', "B15": '=ROUND(IFERROR(B3/B2*100))',
+    "D14": '=CONCATENATE(B15,"% ",_t("of receivables current"))',
+}
+
+# ---------------------------------------------------------------- the Dashboard sheet
+RED, GREEN = "#DC6965", "#00A04A"
+
+
+def scorecard(chart_id, title, key, baseline=None, mode="text", descr="", x=0, y=0, background="#EFF6FF",
+              up_is_good=True, humanize=False):
+    data = {
+        "type": "scorecard", "title": {"text": title, "color": "#434343", "bold": True},
+        "background": background, "keyValue": key, "humanize": humanize, "baselineMode": mode,
+        "baselineColorUp": GREEN if up_is_good else RED, "baselineColorDown": RED if up_is_good else GREEN,
+        "baselineDescr": {"text": descr}, "chartId": chart_id,
+    }
+    if baseline:
+        data["baseline"] = baseline
+    return {"id": chart_id, "tag": "chart", "width": 232, "height": 110, "col": 0, "row": 0,
+            "offset": {"x": x, "y": y}, "data": data}
+
+
+def odoo_chart(chart_id, chart_type, model, group_by, measure, domain=(), row=0, col=0, x=0, width=470,
+               height=330, mode="bar", **extra):
+    data = {
+        "type": chart_type, "title": {"text": ""}, "background": "#FFFFFF", "legendPosition": "none",
+        "metaData": {"groupBy": group_by, "measure": measure, "order": None, "resModel": model, "mode": mode},
+        "searchParams": {"comparison": None, "context": {}, "domain": list(domain), "groupBy": group_by,
+                         "orderBy": []},
+        "dataSets": [{}], "chartId": chart_id, "fieldMatching": field_matching(model), **extra,
+    }
+    return {"id": chart_id, "tag": "chart", "width": width, "height": height, "col": col, "row": row,
+            "offset": {"x": x, "y": 8}, "data": data}
+
+
+FIGURES = [
+    scorecard("cs-overdue", "Overdue", "Data!C4", "Data!D4", descr="", x=0, y=10, background="#FEF2F2"),
+    scorecard("cs-dso", "DSO (days)", "Data!B5", "Data!B6", mode="difference", descr="vs last month", x=244,
+              y=10, up_is_good=False),
+    scorecard("cs-cei", "CEI last month (%)", "Data!B7", "Data!B8", mode="difference", descr="vs the month before",
+              x=488, y=10),
+    scorecard("cs-collected", "Collected last month", "Data!B9", "Data!B10", mode="percentage",
+              descr="vs the month before", x=732, y=10, background="#F0FDF4", humanize=True),
+    scorecard("cs-promises", "Promises kept", "Data!C11", "Data!D11", descr="", x=0, y=132, background="#FFF7ED"),
+    scorecard("cs-recovery", "Recovery rate", "Data!C12", "Data!D12", descr="", x=244, y=132,
+              background="#FFF7ED"),
+    scorecard("cs-plans", "Plan compliance", "Data!C13", "Data!D13", descr="", x=488, y=132,
+              background="#FFF7ED"),
+    scorecard("cs-cases", "Open cases", "Data!C14", "Data!D14", descr="", x=732, y=132),
+    odoo_chart("ch-aging", "odoo_bar", "collection.aging.report", ["bucket"], "amount_residual", row=2,
+               stacked=False, axesDesign={"y": {"title": {"text": "Open"}}}),
+    odoo_chart("ch-funnel", "odoo_funnel", "collection.case", ["stage_id"], "__count",
+               domain=[["state", "=", "open"], ["stage_id", "!=", False]], row=2, col=4, mode="funnel",
+               cumulative=False),
+    odoo_chart("ch-collections", "odoo_line", "collection.kpi.month", ["month:month"], "collections", row=4,
+               width=960, height=300, mode="line", stacked=False, fillArea=True, cumulatedStart=False,
+               axesDesign={"y": {"title": {"text": "Collected"}}}),
+]
+
+CELLS = {
+    "A2": view_link("Aged receivables", "collection.aging.report", "graph", context={"group_by": ["bucket"]}),
+    "E2": view_link("Open cases by stage", "collection.case", "list", domain=[["state", "=", "open"]],
+                    context={"group_by": ["stage_id"]}),
+    "A4": view_link("Collections per month", "collection.kpi.month", "graph"),
+    "A6": view_link("Top collectors", "collection.collector.report", "pivot"),
+    "E6": view_link("Top debtors", "collection.aging.report", "pivot", domain=[["bucket", "!=", "current"]],
+                    context={"group_by": ["partner_id"]}),
+    "A7": f"=PIVOT({P_COLLECTORS}, 10, FALSE, TRUE)",
+    "E7": f"=PIVOT({P_DEBTORS}, 10, FALSE, TRUE)",
+}
+STYLES = {"1": {"textColor": "#01666b", "bold": True, "fontSize": 16},
+          "2": {"textColor": "#434343", "verticalAlign": "middle"}}
+
+
+def snapshot():
+    dashboard_cells = dict(CELLS)
+    dashboard = {
+        "id": "collections-dashboard", "name": "Dashboard", "colNumber": 7, "rowNumber": 20,
+        "cols": {"0": {"size": 230}, "1": {"size": 130}, "2": {"size": 100}, "3": {"size": 20},
+                 "4": {"size": 250}, "5": {"size": 130}, "6": {"size": 100}},
+        "rows": {"0": {"size": 255}, "1": {"size": 6}, "2": {"size": 40}, "3": {"size": 345},
+                 "4": {"size": 40}, "5": {"size": 315}, "6": {"size": 40}},
+        "merges": [], "cells": dashboard_cells,
+        "styles": {"A2": 1, "E2": 1, "A4": 1, "A6": 1, "E6": 1, "A7:C17": 2, "E7:G17": 2},
+        "formats": {}, "borders": {}, "conditionalFormats": [], "dataValidationRules": [], "figures": [],
+        "tables": [], "areGridLinesVisible": False, "isVisible": True, "headerGroups": {"ROW": [], "COL": []},
+        "comments": {},
+    }
+    # figures sit on the rows reserved for them
+    for figure in FIGURES:
+        dashboard["figures"].append(figure)
+    # the odoo charts are placed on rows 3 and 5 (0-based), under their titles
+    for figure in dashboard["figures"]:
+        if figure["data"]["type"] != "scorecard":
+            figure["row"] = 3 if figure["id"] != "ch-collections" else 5
+    data_sheet = {
+        "id": "collections-data", "name": "Data", "colNumber": 4, "rowNumber": 20,
+        "cols": {"0": {"size": 220}, "1": {"size": 120}, "2": {"size": 120}, "3": {"size": 220}},
+        "rows": {}, "merges": [], "cells": DATA, "styles": {}, "formats": {"B5:B8": 1}, "borders": {},
+        "conditionalFormats": [], "dataValidationRules": [], "figures": [], "tables": [],
+        "areGridLinesVisible": True, "isVisible": False, "headerGroups": {"ROW": [], "COL": []}, "comments": {},
+    }
+    return {
+        "version": "18.5.10", "sheets": [dashboard, data_sheet], "styles": STYLES, "formats": {"1": "0"},
+        "borders": {},
+        "revisionId": "START_REVISION", "uniqueFigureIds": True, "settings": {}, "pivots": PIVOTS,
+        "pivotNextId": len(PIVOTS) + 1, "customTableStyles": {}, "globalFilters": GLOBAL_FILTERS,
+        "lists": LISTS, "listNextId": len(LISTS) + 1,
+        "chartOdooMenusReferences": {figure["id"]: "collections_management.collections_management_menu_root"
+                                     for figure in FIGURES},
+    }
+
+
+if __name__ == "__main__":
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(json.dumps(snapshot(), indent=1, ensure_ascii=False) + "\n")
+    print(f"wrote {OUT}")
