@@ -1,13 +1,15 @@
-"""Time the aged-receivables view and its XLSX export on a generated book.
+"""Time the KPI views, the dashboard's queries and the XLSX exports on a generated book.
 
 Usage: PYTHONPATH=$ODOO_PATH python bench/reports_bench.py --db DB --addons-path=...
 (the database needs collections_reports installed: `-i collections_reports` on a bench book).
-Prints, for the pivot's queries (by age bucket, by customer with every bucket), the monthly KPIs
-and the XLSX export (a sheet per customer and a sheet with every open item): wall time, queries
-and the growth of the process's peak RSS.
+Prints, for the pivot's queries (by age bucket, by customer with every bucket), the monthly KPIs,
+recovery by stage, plan compliance, promises kept, collector performance, the cash forecast, every
+source of the Collections dashboard (its pivots, charts and list, read as the spreadsheet reads them)
+and the XLSX exports: wall time, queries and the growth of the process's peak RSS.
 """
 
 import argparse
+import json
 import resource
 import time
 
@@ -50,8 +52,42 @@ def main():
         Kpi = env["collection.kpi.month"]
         rows = timed("receivables KPIs, 24 months (view)", env, lambda: Kpi.search([]))
         timed("receivables KPIs, DSO/CEI computed", env, lambda: rows.mapped("dso") and rows.mapped("cei"))
+        kpi_views = [
+            ("recovery rate by stage", "collection.recovery.report", ["stage_id"],
+             ["recovery_rate:avg", "amount_entered:sum", "amount_recovered:sum"]),
+            ("recovery rate by segment", "collection.recovery.report", ["segment_id"], ["recovery_rate:avg"]),
+            ("plan compliance by month", "collection.plan.compliance.report", ["date:month"],
+             ["compliance_rate:avg", "amount_compliance_rate:avg"]),
+            ("promises kept by collector", "collection.promise.report", ["user_id"],
+             ["kept_rate:avg", "amount_kept:sum"]),
+            ("collector performance by collector", "collection.collector.report", ["user_id"],
+             ["contact_count:sum", "collected_30d:sum", "days_to_collect:avg"]),
+            ("13-week cash forecast", "collection.forecast.week", ["week", "source"], ["amount:sum"]),
+        ]
+        for label, model, groupby, aggregates in kpi_views:
+            timed(label, env, lambda m=model, g=groupby, a=aggregates: env[m].formatted_read_group([], g, a))
+        # the dashboard, source by source, as the spreadsheet asks for them
+        dashboard = json.loads(env.ref("collections_reports.collections_dashboard").spreadsheet_data)
+        for pivot in dashboard["pivots"].values():
+            aggregates = [m["id"] if m["fieldName"] == "__count" else f"{m['fieldName']}:{m['aggregator']}"
+                          for m in pivot["measures"]]
+            timed(f"dashboard pivot '{pivot['name']}'", env, lambda p=pivot, a=aggregates: env[p["model"]]
+                  .formatted_read_group(p["domain"], [r["fieldName"] for r in p["rows"]], a))
+        for figure in dashboard["sheets"][0]["figures"]:
+            meta = figure["data"].get("metaData")
+            if meta:
+                measure = "__count" if meta["measure"] == "__count" else f"{meta['measure']}:sum"
+                timed(f"dashboard chart {figure['id']}", env, lambda f=figure, m=meta, a=measure: env[m["resModel"]]
+                      .formatted_read_group(f["data"]["searchParams"]["domain"], m["groupBy"], [a]))
+        for list_def in dashboard["lists"].values():
+            timed(f"dashboard list '{list_def['name']}'", env, lambda d=list_def: env[d["model"]].web_search_read(
+                d["domain"], {c: {} for c in d["columns"]}, order="month desc", limit=3))
         data = timed(f"aging XLSX ({len(groups)} customer rows + every open item)", env, lambda: Aging._collection_export_xlsx())
         print(f"XLSX size {len(data) / 2**20:.1f} MiB")
+        Xlsx = env["collection.xlsx"]
+        data = timed("cases XLSX (every case + by stage with a chart)", env, lambda: Xlsx._collection_export_cases())
+        print(f"XLSX size {len(data) / 2**20:.1f} MiB")
+        timed("collector performance XLSX", env, lambda: Xlsx._collection_export_collectors())
 
 
 if __name__ == "__main__":

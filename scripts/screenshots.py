@@ -38,6 +38,7 @@ PAGES = [
      ".o_kanban_record button[name='action_log_contact']"),
     ("contact_kpis", "marta", "/odoo/action-collections_management.collection_contact_report_action",
      ".o_pivot"),
+    ("dashboard", "marta", "/odoo/dashboards", ".o_search_panel_category_value"),
 ]
 # pages shown after a click: (what to click, what to wait for)
 OPEN_FIRST = {
@@ -45,6 +46,10 @@ OPEN_FIRST = {
     "whatsapp_account": (".o_data_row .o_data_cell", ".o_form_view"),
     "log_contact": (".o_kanban_record button[name='action_log_contact']",
                     ".modal .o_field_widget[name='script_html'] .o_collection_script"),
+    # the Collections dashboard, named in the demo's language
+    "dashboard": (".o_search_panel_category_value[data-name='Cobranzas'], "
+                  ".o_search_panel_category_value[data-name='Collections']",
+                  ".o_spreadsheet_dashboard_action .o-figure"),
 }
 
 
@@ -131,7 +136,7 @@ def main():
                 click, wait = OPEN_FIRST[name]
                 browser.call("Runtime.evaluate", expression=f"document.querySelector({json.dumps(click)}).click()")
                 browser.wait_for(wait)
-            time.sleep(1.5)
+            time.sleep(4 if name == "dashboard" else 1.5)  # the dashboard's charts load their data
             shot = browser.call("Page.captureScreenshot", format="png")
             target = os.path.join(args.out, f"{name}{args.suffix}.png")
             with open(target, "wb") as handle:

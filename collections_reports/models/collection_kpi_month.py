@@ -45,7 +45,7 @@ class CollectionKpiMonth(models.Model):
     ar_end = fields.Monetary("AR at end", readonly=True, aggregator=False)
     ar_end_current = fields.Monetary("Current AR at end", readonly=True, aggregator=False)
     sales = fields.Monetary("Credit sales", readonly=True)
-    collections = fields.Monetary(readonly=True)
+    collections = fields.Monetary("Cash collected", readonly=True)
     dso = fields.Float("DSO (count-back)", compute="_compute_kpis")
     best_dso = fields.Float("Best possible DSO", compute="_compute_kpis")
     add = fields.Float("Average days delinquent", compute="_compute_kpis")
