@@ -2,7 +2,7 @@
     "name": "Collections Management",
     "summary": "Collect overdue receivables: stages, cases, strategies, promises, "
     "disputes, legal escalation, late fees and payment plans on the real ledger",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Accounting/Accounting",
     "author": "Collections Suite Contributors",
     "website": "https://github.com/collections-suite/odoo-collections",

@@ -47,18 +47,17 @@ class CollectionCaseStageHistory(models.Model):
             INSERT INTO collection_case_stage_history (case_id, company_id, partner_id, stage_from_id, stage_to_id,
                                                        date, user_id, reason, catch_up, amount_entered,
                                                        create_uid, create_date, write_uid, write_date)
-            SELECT c.id, c.company_id, c.partner_id, v.stage_from::int, v.stage_to::int, %(now)s, %(uid)s,
-                   v.reason, v.catch_up, v.amount::numeric, %(uid)s, %(now)s, %(uid)s, %(now)s
-              FROM (VALUES %(values)s) AS v(case_id, stage_from, stage_to, reason, catch_up, amount)
+            SELECT c.id, c.company_id, c.partner_id, v.stage_from, v.stage_to, %(now)s, %(uid)s,
+                   v.reason, v.catch_up, v.amount, %(uid)s, %(now)s, %(uid)s, %(now)s
+              FROM %(rows)s
               JOIN collection_case c ON c.id = v.case_id
             RETURNING id
             """,
-            uid=self.env.uid, now=now,
-            values=SQL(", ").join(
-                SQL("(%s, %s, %s, %s, %s, %s)", vals["case_id"], vals["stage_from_id"] or None,
-                    vals["stage_to_id"] or None, vals["reason"], bool(vals["catch_up"]),
-                    vals.get("amount_entered") or 0.0)
-                for vals in vals_list),
+            uid=self.env.uid, now=now, rows=self.env["collection.engine"]._rows_sql(
+                [("case_id", "int"), ("stage_from", "int"), ("stage_to", "int"), ("reason", "varchar"),
+                 ("catch_up", "bool"), ("amount", "numeric")],
+                [(vals["case_id"], vals["stage_from_id"] or None, vals["stage_to_id"] or None, vals["reason"],
+                  bool(vals["catch_up"]), vals.get("amount_entered") or 0.0) for vals in vals_list]),
         ))
         ids = sorted(row[0] for row in self.env.cr.fetchall())
         self.env["collection.case"].invalidate_model(["history_ids"])

@@ -504,29 +504,30 @@ class CollectionEngine(models.AbstractModel):
 
         for key, d in wanted.items():
             case_id = existing[key][0]
-            values.append(SQL("(%s, %s, %s, %s, %s::date, %s, %s, %s, %s)",
-                              case_id, d["amount_due"], d["amount_credit"], d["amount_overdue"],
-                              d["oldest_due_date"], len(d["move_ids"]), d["stage"], not d["stage"],
-                              entry_of.get(case_id)))
+            values.append((case_id, d["amount_due"], d["amount_credit"], d["amount_overdue"], d["oldest_due_date"],
+                           len(d["move_ids"]), d["stage"], not d["stage"], entry_of.get(case_id)))
         if values:
             cr.execute(SQL(
                 """
                 UPDATE collection_case c
                    SET amount_due = v.due, amount_credit = v.credit, amount_overdue = v.overdue,
                        oldest_due_date = v.oldest, invoice_count = v.cnt,
-                       stage_id = v.stage::int, excluded = v.excluded,
-                       stage_history_id = COALESCE(v.hid::int, c.stage_history_id),
+                       stage_id = v.stage, excluded = v.excluded,
+                       stage_history_id = COALESCE(v.hid, c.stage_history_id),
                        stage_date = CASE WHEN v.hid IS NULL THEN c.stage_date ELSE %(today)s END,
                        write_date = now() AT TIME ZONE 'UTC', write_uid = %(uid)s
-                  FROM (VALUES %(values)s) AS v(id, due, credit, overdue, oldest, cnt, stage, excluded, hid)
+                  FROM %(rows)s
                  WHERE c.id = v.id
-                   AND (c.amount_due IS DISTINCT FROM v.due::numeric OR c.amount_credit IS DISTINCT FROM v.credit::numeric
-                        OR c.amount_overdue IS DISTINCT FROM v.overdue::numeric
+                   AND (c.amount_due IS DISTINCT FROM v.due OR c.amount_credit IS DISTINCT FROM v.credit
+                        OR c.amount_overdue IS DISTINCT FROM v.overdue
                         OR c.oldest_due_date IS DISTINCT FROM v.oldest
-                        OR c.invoice_count IS DISTINCT FROM v.cnt OR c.stage_id IS DISTINCT FROM v.stage::int
+                        OR c.invoice_count IS DISTINCT FROM v.cnt OR c.stage_id IS DISTINCT FROM v.stage
                         OR c.excluded IS DISTINCT FROM v.excluded OR v.hid IS NOT NULL)
                 """,
-                uid=self.env.uid, today=today, values=SQL(", ").join(values),
+                uid=self.env.uid, today=today, rows=self._rows_sql(
+                    [("id", "int"), ("due", "numeric"), ("credit", "numeric"), ("overdue", "numeric"),
+                     ("oldest", "date"), ("cnt", "int"), ("stage", "int"), ("excluded", "bool"), ("hid", "int")],
+                    values),
             ))
         if to_close:
             cr.execute(SQL(
@@ -557,22 +558,19 @@ class CollectionEngine(models.AbstractModel):
         # invoices: worst open line's stage and their case, in collection.case.move rows (days come from
         # the dates, never stored); only the rows whose case or stage changed are written
         case_by_key = {key: cid for key, (cid, _stage) in existing.items() if key in wanted}
-        move_values = []
-        for key, d in wanted.items():
-            for move_id in d["move_ids"]:
-                move = measures["moves"][move_id]
-                move_values.append(SQL("(%s, %s, %s)", move_id, case_by_key[key], move["stage"]))
-        if move_values:
+        move_rows = [(move_id, case_by_key[key], measures["moves"][move_id]["stage"])
+                     for key, d in wanted.items() for move_id in d["move_ids"]]
+        if move_rows:
             cr.execute(SQL(
                 """
                 INSERT INTO collection_case_move AS l (move_id, case_id, stage_id)
-                VALUES %s
+                SELECT v.move_id, v.case_id, v.stage_id FROM %s
                 ON CONFLICT (move_id) DO UPDATE SET case_id = EXCLUDED.case_id, stage_id = EXCLUDED.stage_id
                  WHERE l.case_id IS DISTINCT FROM EXCLUDED.case_id OR l.stage_id IS DISTINCT FROM EXCLUDED.stage_id
-                """, SQL(", ").join(move_values)))
+                """, self._rows_sql([("move_id", "int"), ("case_id", "int"), ("stage_id", "int")], move_rows)))
             summary["invoices_updated"] += cr.rowcount
         # invoices of these debtors no longer open: they leave their stage, the case link stays as history
-        open_moves = [mid for d in wanted.values() for mid in d["move_ids"]]
+        open_moves = [move_id for move_id, _case, _stage in move_rows]
         cr.execute(SQL(
             """
             UPDATE collection_case_move l SET stage_id = NULL
@@ -752,6 +750,17 @@ class CollectionEngine(models.AbstractModel):
             """, factor=self._cash_factor_sql(), cash_joins=self._cash_joins_sql(), filter=cases_filter)
 
     @api.model
+    def _rows_sql(self, columns, rows):
+        """``unnest(...) AS v(<names>)``: ``rows`` (tuples) as one typed array per column, for the run's bulk
+        statements. Thousands of rows cost one parameter per column to build and to parse, not a literal per
+        row. ``columns`` are ``(name, SQL type)``."""
+        arrays = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
+        return SQL("unnest(%s) AS v(%s)",
+                   SQL(", ").join(SQL("%s::%s[]", list(values), SQL(kind))
+                                  for values, (_name, kind) in zip(arrays, columns, strict=True)),
+                   SQL(", ").join(SQL.identifier(name) for name, _kind in columns))
+
+    @api.model
     def _cash_factor_sql(self):
         """Share of a partial reconciliation that is cash (see ``_cash_joins_sql``)."""
         return SQL("(CASE WHEN rec.total = 0 THEN 1 ELSE LEAST(1, cash.total / rec.total) END)")
@@ -810,19 +819,20 @@ class CollectionEngine(models.AbstractModel):
                 "broken_promises": min(b["broken_promises"], 2) * 10.0,
             }
             score = round(sum(parts.values()), 1)
-            values.append(SQL("(%s, %s, %s, %s, %s::jsonb)", case.id, segment_of.get(case.id),
-                              reason_of.get(case.id), score, json.dumps(parts, sort_keys=True)))
+            values.append((case.id, segment_of.get(case.id), reason_of.get(case.id), score,
+                           json.dumps(parts, sort_keys=True)))
         self.env.cr.execute(SQL(
             """
             UPDATE collection_case c
-               SET segment_id = v.seg::int, segment_reason = v.reason, priority_score = v.score,
+               SET segment_id = v.seg, segment_reason = v.reason, priority_score = v.score,
                    priority_details = v.parts
-              FROM (VALUES %s) AS v(id, seg, reason, score, parts)
+              FROM %s
              WHERE c.id = v.id
-               AND (c.segment_id IS DISTINCT FROM v.seg::int OR c.segment_reason IS DISTINCT FROM v.reason
-                    OR c.priority_score IS DISTINCT FROM v.score::float8
+               AND (c.segment_id IS DISTINCT FROM v.seg OR c.segment_reason IS DISTINCT FROM v.reason
+                    OR c.priority_score IS DISTINCT FROM v.score
                     OR c.priority_details::jsonb IS DISTINCT FROM v.parts)
-            """, SQL(", ").join(values)))
+            """, self._rows_sql([("id", "int"), ("seg", "int"), ("reason", "varchar"), ("score", "float8"),
+                                 ("parts", "jsonb")], values)))
         cases.invalidate_recordset(["segment_id", "segment_reason", "priority_score", "priority_details"])
 
     # ------------------------------------------------------------------ 5. assign
@@ -942,13 +952,14 @@ class CollectionEngine(models.AbstractModel):
                     create_uid, create_date, write_uid, write_date)
             SELECT v.case_id, v.hid, v.step_id, v.channel, 'pending', 0, c.partner_id, c.company_id,
                    %(uid)s, %(now)s, %(uid)s, %(now)s
-              FROM (VALUES %(values)s) AS v(case_id, hid, step_id, channel)
+              FROM %(rows)s
               JOIN collection_case c ON c.id = v.case_id
             ON CONFLICT (case_id, stage_history_id, step_id) DO NOTHING
             RETURNING id
             """,
             uid=self.env.uid, now=now,
-            values=SQL(", ").join(SQL("(%s, %s, %s, %s)", *candidate) for candidate in candidates),
+            rows=self._rows_sql([("case_id", "int"), ("hid", "int"), ("step_id", "int"), ("channel", "varchar")],
+                                candidates),
         ))
         claimed = Execution.browse([row[0] for row in self.env.cr.fetchall()])
         summary.setdefault("case_ids", set()).update(claimed.case_id.ids)
@@ -969,13 +980,13 @@ class CollectionEngine(models.AbstractModel):
         values = []
         for case in cases:
             dates = [d for d in (next_action.get(case.id), promise_dates.get(case.id)) if d]
-            values.append(SQL("(%s, %s::date)", case.id, min(dates) if dates else None))
+            values.append((case.id, min(dates) if dates else None))
         self.env.cr.execute(SQL(
             """
             UPDATE collection_case c SET next_action_date = v.d
-              FROM (VALUES %s) AS v(id, d)
+              FROM %s
              WHERE c.id = v.id AND c.next_action_date IS DISTINCT FROM v.d
-            """, SQL(", ").join(values)))
+            """, self._rows_sql([("id", "int"), ("d", "date")], values)))
         cases.invalidate_recordset(["next_action_date"])
 
     # ------------------------------------------------------------------ helpers used by channels
@@ -1061,25 +1072,28 @@ class CollectionEngine(models.AbstractModel):
                                        create_uid, create_date, write_uid, write_date)
             SELECT %(model_id)s, %(model)s, v.res_id, v.res_name, v.type_id, v.summary, v.note,
                    v.deadline, v.user_id, v.tz, TRUE, %(uid)s, %(now)s, %(uid)s, %(now)s
-              FROM (VALUES %(values)s) AS v(res_id, res_name, type_id, summary, note, deadline, user_id, tz)
+              FROM %(rows)s
             RETURNING id
             """,
             model_id=self.env["ir.model"]._get_id(model), model=model, uid=self.env.uid, now=now,
-            values=SQL(", ").join(
-                SQL("(%s, %s, %s, %s, %s, %s::date, %s, %s)", vals["res_id"], names[vals["res_id"]],
-                    vals["activity_type_id"], vals["summary"], vals["note"] and str(vals["note"]),
-                    vals["date_deadline"], vals["user_id"], tz_of[vals["user_id"]])
-                for vals in vals_list),
+            rows=self._rows_sql(
+                [("res_id", "int"), ("res_name", "varchar"), ("type_id", "int"), ("summary", "varchar"),
+                 ("note", "text"), ("deadline", "date"), ("user_id", "int"), ("tz", "varchar")],
+                [(vals["res_id"], names[vals["res_id"]], vals["activity_type_id"], vals["summary"] or None,
+                  vals["note"] and str(vals["note"]) or None, vals["date_deadline"], vals["user_id"],
+                  tz_of[vals["user_id"]] or None)
+                 for vals in vals_list]),
         ))
         activities = Activity.browse([row[0] for row in self.env.cr.fetchall()])
         self.env.cr.execute(SQL(
             """
             INSERT INTO mail_followers (res_model, res_id, partner_id)
-            SELECT DISTINCT %(model)s, v.res_id, v.partner_id FROM (VALUES %(values)s) AS v(res_id, partner_id)
+            SELECT DISTINCT %(model)s, v.res_id, v.partner_id FROM %(rows)s
             ON CONFLICT DO NOTHING
             """,
             model=model,
-            values=SQL(", ").join(SQL("(%s, %s)", vals["res_id"], partner_of[vals["user_id"]]) for vals in vals_list),
+            rows=self._rows_sql([("res_id", "int"), ("partner_id", "int")],
+                                [(vals["res_id"], partner_of[vals["user_id"]]) for vals in vals_list]),
         ))
         self.env["mail.followers"].invalidate_model()
         self.env[model].invalidate_model(["activity_ids", "message_follower_ids", "message_partner_ids"])

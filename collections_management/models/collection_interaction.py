@@ -267,23 +267,29 @@ class CollectionInteraction(models.Model):
             case = cases[row["case_id"]]
             outcome_id = outcomes.get(row.get("outcome")) if row.get("outcome") else None
             reached, right = contact.get(outcome_id, (False, False))
-            values.append(SQL("(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, true, %s, %s, %s, %s, %s, %s, %s)",
-                              case.id, case.partner_id.id, case.company_id.id, case.stage_id.id or None,
-                              case.segment_id.id or None, row.get("date") or now, row["channel"],
-                              row.get("direction", "outbound"), outcome_id, reached, right, row.get("note"),
-                              row.get("user_id") or case.user_id.id or None, row["source_ref"],
-                              row.get("promise_id") or None, row.get("dispute_id") or None,
-                              self.env.uid, now, self.env.uid, now))
+            values.append((case.id, case.partner_id.id, case.company_id.id, case.stage_id.id or None,
+                           case.segment_id.id or None, row.get("date") or now, row["channel"],
+                           row.get("direction", "outbound"), outcome_id, reached, right, row.get("note") or None,
+                           row.get("user_id") or case.user_id.id or None, row["source_ref"],
+                           row.get("promise_id") or None, row.get("dispute_id") or None))
         self.env.cr.execute(SQL(
             """
             INSERT INTO collection_interaction (case_id, partner_id, company_id, stage_id, segment_id, date, channel,
                                                 direction, outcome_id, contact, right_party, note, user_id,
                                                 automatic, source_ref, promise_id, dispute_id, create_uid, create_date,
                                                 write_uid, write_date)
-            VALUES %s
+            SELECT v.case_id, v.partner_id, v.company_id, v.stage_id, v.segment_id, v.date, v.channel, v.direction,
+                   v.outcome_id, v.contact, v.right_party, v.note, v.user_id, TRUE, v.source_ref, v.promise_id,
+                   v.dispute_id, %(uid)s, %(now)s, %(uid)s, %(now)s
+              FROM %(rows)s
             ON CONFLICT (source_ref) WHERE source_ref IS NOT NULL DO NOTHING
             RETURNING case_id, contact
-            """, SQL(", ").join(values)))
+            """, uid=self.env.uid, now=now, rows=self.env["collection.engine"]._rows_sql(
+                [("case_id", "int"), ("partner_id", "int"), ("company_id", "int"), ("stage_id", "int"),
+                 ("segment_id", "int"), ("date", "timestamp"), ("channel", "varchar"), ("direction", "varchar"),
+                 ("outcome_id", "int"), ("contact", "bool"), ("right_party", "bool"), ("note", "text"),
+                 ("user_id", "int"), ("source_ref", "varchar"), ("promise_id", "int"), ("dispute_id", "int")],
+                values)))
         logged = self.env.cr.fetchall()
         # a message sent changes nothing of how reachable the customer is; a reply does
         self.env["collection.case"].browse({case_id for case_id, reached in logged if reached}) \

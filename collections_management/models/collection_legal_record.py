@@ -14,7 +14,7 @@ class CollectionLegalRecord(models.Model):
     name = fields.Char("Reference", required=True, default="/", copy=False)
     case_id = fields.Many2one("collection.case", required=True, index=True, ondelete="cascade", check_company=True)
     partner_id = fields.Many2one(related="case_id.partner_id", store=True, index=True)
-    company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
+    company_id = fields.Many2one(related="case_id.company_id", store=True)
     currency_id = fields.Many2one(related="case_id.currency_id")
     stage_history_id = fields.Many2one(
         "collection.case.stage.history", "Opened by stage entry", readonly=True,
@@ -49,22 +49,20 @@ class CollectionLegalRecord(models.Model):
             return self.browse()
         self.env.flush_all()
         now = fields.Datetime.now()
-        label = self.env._("Legal %(case)s")  # translated once, filled per record
+        label = self.env._("Legal %(case)s")  # translated once, filled per record in SQL
         self.env.cr.execute(SQL(
             """
             INSERT INTO collection_legal_record (name, case_id, partner_id, company_id, stage_history_id,
                                                  amount_claimed, state, create_uid, create_date, write_uid, write_date)
-            SELECT v.name, c.id, c.partner_id, c.company_id, v.hid, c.amount_overdue, 'draft',
-                   %(uid)s, %(now)s, %(uid)s, %(now)s
-              FROM (VALUES %(values)s) AS v(hid, case_id, name)
-              JOIN collection_case c ON c.id = v.case_id
+            SELECT replace(%(label)s, '%%(case)s', c.name), c.id, c.partner_id, c.company_id, h.id,
+                   c.amount_overdue, 'draft', %(uid)s, %(now)s, %(uid)s, %(now)s
+              FROM collection_case_stage_history h
+              JOIN collection_case c ON c.id = h.case_id
+             WHERE h.id = ANY(%(entries)s)
             ON CONFLICT (stage_history_id) WHERE stage_history_id IS NOT NULL DO NOTHING
             RETURNING id
             """,
-            uid=self.env.uid, now=now,
-            values=SQL(", ").join(
-                SQL("(%s, %s, %s)", entry.id, entry.case_id.id, label % {"case": entry.case_id.name})
-                for entry in entries),
+            uid=self.env.uid, now=now, label=label, entries=entries.ids,
         ))
         records = self.browse([row[0] for row in self.env.cr.fetchall()])
         if not records:

@@ -28,7 +28,7 @@ class CollectionStepExecution(models.Model):
 
     case_id = fields.Many2one("collection.case", required=True, index=True, ondelete="cascade", readonly=True)
     partner_id = fields.Many2one(related="case_id.partner_id", store=True)
-    company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
+    company_id = fields.Many2one(related="case_id.company_id", store=True)
     user_id = fields.Many2one(related="case_id.user_id", string="Collector")
     stage_history_id = fields.Many2one("collection.case.stage.history", "Stage entry", required=True,
                                        ondelete="cascade", readonly=True)
