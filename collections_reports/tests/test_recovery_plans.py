@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import Command, fields
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tools import SQL
 
 from odoo.addons.collections_management.tests.common import CollectionsCommon
@@ -162,3 +162,16 @@ class TestDaysToCollect(CollectionsCommon):
         # opened 12 and 30 days ago, both closed today: (12 + 30) / 2
         self.assertEqual(closed, 2)
         self.assertAlmostEqual(days, 21.0)
+
+
+@tagged("post_install", "-at_install")
+class TestReportsInBrowser(PlanBookMixin, CollectionsCommon, HttpCase):
+    def test_manager_reads_recovery_and_plan_compliance(self):
+        today = fields.Date.today()
+        self._invoice_due_on(self.partner_a, today - timedelta(days=45), 700)
+        invoice = self._invoice_due_on(self.partner_b, today - timedelta(days=20), 900)
+        self._run(today=today)
+        plan = self._active_plan(invoice, today + timedelta(days=1))
+        self._backdate(plan, 40, [today - timedelta(days=30), today + timedelta(days=1), today + timedelta(days=31)])
+        self._paid_days_ago(invoice, 300, 32)
+        self.start_tour("/odoo", "collections_reports_tour", login=self.manager.login)
