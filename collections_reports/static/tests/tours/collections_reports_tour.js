@@ -1,7 +1,7 @@
 import { registry } from "@web/core/registry";
 
 // A manager reads the recovery rate by stage and the payment-plan compliance from Collections > Reporting,
-// then finds the Excel exports, and prints a debtor's statement of account from the case.
+// then finds the Excel exports.
 function reportingMenu(name) {
     return [
         {
