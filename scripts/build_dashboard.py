@@ -128,7 +128,7 @@ DATA = {
            f'PIVOT.VALUE({P_PROMISES},"broken_count:sum")+0,_t(" broken"))',
     "A12": '=_t("Recovery rate (%)")', "B12": f'=ROUND(IFERROR(PIVOT.VALUE({P_RECOVERY},"recovery_rate:avg")))',
     "C12": '=CONCATENATE(B12,"%")',
-    "D12": f'=CONCATENATE(FORMAT.LARGE.NUMBER(PIVOT.VALUE({P_RECOVERY},"amount_recovered:sum")+0),_t(" recovered"))',
+    "D12": f'=FORMAT.LARGE.NUMBER(PIVOT.VALUE({P_RECOVERY},"amount_recovered:sum"))',
     "A13": '=_t("Plan compliance (%)")', "B13": f'=ROUND(IFERROR(PIVOT.VALUE({P_PLANS},"compliance_rate:avg")))',
     "C13": '=CONCATENATE(B13,"%")',
     "D13": f'=CONCATENATE(PIVOT.VALUE({P_PLANS},"decided_count:sum")+0,_t(" installments due"))',
@@ -177,46 +177,51 @@ FIGURES = [
     scorecard("cs-collected", "Collected last month", "Data!B9", "Data!B10", mode="percentage",
               descr="vs the month before", x=732, y=10, background="#F0FDF4", humanize=True),
     scorecard("cs-promises", "Promises kept", "Data!C11", "Data!D11", descr="", x=0, y=132, background="#FFF7ED"),
-    scorecard("cs-recovery", "Recovery rate", "Data!C12", "Data!D12", descr="", x=244, y=132,
+    scorecard("cs-recovery", "Recovery rate", "Data!C12", "Data!D12", descr="recovered", x=244, y=132,
               background="#FFF7ED"),
     scorecard("cs-plans", "Plan compliance", "Data!C13", "Data!D13", descr="", x=488, y=132,
               background="#FFF7ED"),
     scorecard("cs-cases", "Open cases", "Data!C14", "Data!D14", descr="", x=732, y=132),
-    odoo_chart("ch-aging", "odoo_bar", "collection.aging.report", ["bucket"], "amount_residual", row=2,
-               stacked=False, axesDesign={"y": {"title": {"text": "Open"}}}),
+    odoo_chart("ch-aging", "odoo_bar", "collection.aging.report", ["bucket"], "amount_residual", row=3,
+               stacked=False),
     odoo_chart("ch-funnel", "odoo_funnel", "collection.case", ["stage_id"], "__count",
-               domain=[["state", "=", "open"], ["stage_id", "!=", False]], row=2, col=4, mode="funnel",
-               cumulative=False),
-    odoo_chart("ch-collections", "odoo_line", "collection.kpi.month", ["month:month"], "collections", row=4,
-               width=960, height=300, mode="line", stacked=False, fillArea=True, cumulatedStart=False,
-               axesDesign={"y": {"title": {"text": "Collected"}}}),
+               domain=[["state", "=", "open"], ["stage_id", "!=", False]], row=3, col=4, mode="funnel",
+               cumulative=True),
+    odoo_chart("ch-collections", "odoo_line", "collection.kpi.month", ["month:month"], "collections", row=5,
+               width=960, height=300, mode="line", stacked=False, fillArea=True, cumulatedStart=False),
 ]
 
+# rows (0-based in the sheet's sizes, 1-based in cell names): 0 headline figures, 2 titles, 3 aging and funnel,
+# 4 title, 5 collections per month, 6 titles, 7- the top tens
 CELLS = {
-    "A2": view_link("Aged receivables", "collection.aging.report", "graph", context={"group_by": ["bucket"]}),
-    "E2": view_link("Open cases by stage", "collection.case", "list", domain=[["state", "=", "open"]],
-                    context={"group_by": ["stage_id"]}),
-    "A4": view_link("Collections per month", "collection.kpi.month", "graph"),
-    "A6": view_link("Top collectors", "collection.collector.report", "pivot"),
-    "E6": view_link("Top debtors", "collection.aging.report", "pivot", domain=[["bucket", "!=", "current"]],
+    "A3": view_link("Aged receivables", "collection.aging.report", "graph", context={"group_by": ["bucket"]}),
+    "E3": view_link("Stage funnel (open cases at this stage or later)", "collection.case", "list",
+                    domain=[["state", "=", "open"]], context={"group_by": ["stage_id"]}),
+    "A5": view_link("Collections per month", "collection.kpi.month", "graph"),
+    "A7": view_link("Top collectors", "collection.collector.report", "pivot"),
+    "E7": view_link("Top debtors", "collection.aging.report", "pivot", domain=[["bucket", "!=", "current"]],
                     context={"group_by": ["partner_id"]}),
-    "A7": f"=PIVOT({P_COLLECTORS}, 10, FALSE, TRUE)",
-    "E7": f"=PIVOT({P_DEBTORS}, 10, FALSE, TRUE)",
+    # the top tens under headers of their own (a pivot's own titles are not translated)
+    "A8": '=_t("Collector")', "B8": '=_t("Collected")', "C8": '=_t("Contacts")',
+    "E8": '=_t("Debtor")', "F8": '=_t("Overdue")', "G8": '=_t("Days overdue")',
+    "A9": f"=PIVOT({P_COLLECTORS}, 10, FALSE, FALSE, , FALSE)",
+    "E9": f"=PIVOT({P_DEBTORS}, 10, FALSE, FALSE, , FALSE)",
 }
 STYLES = {"1": {"textColor": "#01666b", "bold": True, "fontSize": 16},
-          "2": {"textColor": "#434343", "verticalAlign": "middle"}}
+          "2": {"textColor": "#434343", "verticalAlign": "middle"},
+          "3": {"textColor": "#434343", "bold": True, "fontSize": 11}}
 
 
 def snapshot():
     dashboard_cells = dict(CELLS)
     dashboard = {
-        "id": "collections-dashboard", "name": "Dashboard", "colNumber": 7, "rowNumber": 20,
+        "id": "collections-dashboard", "name": "Dashboard", "colNumber": 7, "rowNumber": 22,
         "cols": {"0": {"size": 230}, "1": {"size": 130}, "2": {"size": 100}, "3": {"size": 20},
-                 "4": {"size": 250}, "5": {"size": 130}, "6": {"size": 100}},
+                 "4": {"size": 240}, "5": {"size": 130}, "6": {"size": 120}},
         "rows": {"0": {"size": 255}, "1": {"size": 6}, "2": {"size": 40}, "3": {"size": 345},
                  "4": {"size": 40}, "5": {"size": 315}, "6": {"size": 40}},
         "merges": [], "cells": dashboard_cells,
-        "styles": {"A2": 1, "E2": 1, "A4": 1, "A6": 1, "E6": 1, "A7:C17": 2, "E7:G17": 2},
+        "styles": {"A3": 1, "E3": 1, "A5": 1, "A7": 1, "E7": 1, "A8:C8": 3, "E8:G8": 3, "A9:C18": 2, "E9:G18": 2},
         "formats": {}, "borders": {}, "conditionalFormats": [], "dataValidationRules": [], "figures": [],
         "tables": [], "areGridLinesVisible": False, "isVisible": True, "headerGroups": {"ROW": [], "COL": []},
         "comments": {},
@@ -224,10 +229,6 @@ def snapshot():
     # figures sit on the rows reserved for them
     for figure in FIGURES:
         dashboard["figures"].append(figure)
-    # the odoo charts are placed on rows 3 and 5 (0-based), under their titles
-    for figure in dashboard["figures"]:
-        if figure["data"]["type"] != "scorecard":
-            figure["row"] = 3 if figure["id"] != "ch-collections" else 5
     data_sheet = {
         "id": "collections-data", "name": "Data", "colNumber": 4, "rowNumber": 20,
         "cols": {"0": {"size": 220}, "1": {"size": 120}, "2": {"size": 120}, "3": {"size": 220}},
