@@ -36,16 +36,7 @@ class TestAgedReceivables(CollectionsCommon, HttpCase):
 
     @classmethod
     def _dated_invoice(cls, partner, days_overdue, amount):
-        due = fields.Date.today() - timedelta(days=days_overdue)
-        move = cls.env["account.move"].create({
-            "move_type": "out_invoice", "partner_id": partner.id, "invoice_date": min(due, fields.Date.today()),
-            "invoice_date_due": due,
-            "invoice_line_ids": [Command.create({"product_id": cls.product_a.id, "price_unit": amount,
-                                                 "tax_ids": []})]})
-        move.invoice_payment_term_id = False
-        move.invoice_date_due = due
-        move.action_post()
-        return move
+        return cls._invoice_due_on(cls, partner, fields.Date.today() - timedelta(days=days_overdue), amount)
 
     def _buckets(self, partner):
         measures = ["amount_current", "amount_1_30", "amount_31_60", "amount_61_90", "amount_91_180",

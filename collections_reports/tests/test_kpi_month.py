@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.tests import tagged
 
 from odoo.addons.collections_management.tests.common import CollectionsCommon
@@ -14,15 +14,7 @@ class TestKpiMonth(CollectionsCommon):
     """DSO (count-back), best possible DSO, ADD, CEI and % current on a hand-made book, last month."""
 
     def _invoice_on(self, day, due, amount):
-        move = self.env["account.move"].create({
-            "move_type": "out_invoice", "partner_id": self.partner_a.id, "invoice_date": day,
-            "invoice_date_due": due, "date": day,
-            "invoice_line_ids": [Command.create({"product_id": self.product_a.id, "price_unit": amount,
-                                                 "tax_ids": []})]})
-        move.invoice_payment_term_id = False
-        move.invoice_date_due = due
-        move.action_post()
-        return move
+        return self._invoice_due_on(self.partner_a, due, amount, day=day)
 
     def test_last_months_kpis(self):
         this_month = fields.Date.today().replace(day=1)
