@@ -62,7 +62,7 @@ def main():
              ["kept_rate:avg", "amount_kept:sum"]),
             ("collector performance by collector", "collection.collector.report", ["user_id"],
              ["contact_count:sum", "collected_30d:sum", "days_to_collect:avg"]),
-            ("13-week cash forecast", "collection.forecast.week", ["week", "source"], ["amount:sum"]),
+            ("13-week cash forecast", "collection.forecast.week", ["week:day", "source"], ["amount:sum"]),
         ]
         for label, model, groupby, aggregates in kpi_views:
             timed(label, env, lambda m=model, g=groupby, a=aggregates: env[m].formatted_read_group([], g, a))

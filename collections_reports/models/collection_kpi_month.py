@@ -1,6 +1,4 @@
-import calendar
-
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.tools import SQL
 
 MONTHS = 24
@@ -46,89 +44,108 @@ class CollectionKpiMonth(models.Model):
     ar_end_current = fields.Monetary("Current AR at end", readonly=True, aggregator=False)
     sales = fields.Monetary("Credit sales", readonly=True)
     collections = fields.Monetary("Cash collected", readonly=True)
-    dso = fields.Float("DSO (count-back)", compute="_compute_kpis")
-    best_dso = fields.Float("Best possible DSO", compute="_compute_kpis")
-    add = fields.Float("Average days delinquent", compute="_compute_kpis")
-    cei = fields.Float("CEI (%)", compute="_compute_kpis")
-    current_share = fields.Float("AR current (%)", compute="_compute_kpis")
+    dso = fields.Float("DSO (count-back)", readonly=True, aggregator=False)
+    best_dso = fields.Float("Best possible DSO", readonly=True, aggregator=False)
+    add = fields.Float("Average days delinquent", readonly=True, aggregator=False)
+    cei = fields.Float("CEI (%)", readonly=True, aggregator=False)
+    current_share = fields.Float("AR current (%)", readonly=True, aggregator=False)
 
     @property
     def _table_query(self):
+        # One pass over the receivable items, each turned into what it changes per month (a running sum then
+        # gives the balances at every month's end), instead of every item against every month end.
+        # - AR: an item moves the balance from its month on (items older than the window: the opening).
+        # - current AR at a month's end (not yet due then: the item's month <= M < its due month): +balance
+        #   from the item's month, -balance from its due month; what was reconciled by then on such items
+        #   likewise, from the later of the item's and the reconciliation's month.
+        # - DSO by count-back: the month's end AR covered by its sales, then the month before's…
+        receivable = SQL(
+            """
+            SELECT l.id, l.company_id, l.date, l.balance, date_trunc('month', l.date)::date AS month,
+                   date_trunc('month', COALESCE(l.date_maturity, l.date))::date AS due_month,
+                   m.move_type, (m.origin_payment_id IS NOT NULL OR m.statement_line_id IS NOT NULL) AS cash
+              FROM account_move_line l
+              JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
+              JOIN account_move m ON m.id = l.move_id
+             WHERE l.parent_state = 'posted'
+            """)
         return SQL(
             """
-            WITH months AS (
+            WITH window_start AS (
+                SELECT (date_trunc('month', CURRENT_DATE) - interval '%(back)s months')::date AS month
+            ), months AS (
                 SELECT c.id AS company_id, c.currency_id, m::date AS month,
-                       (m + interval '1 month - 1 day')::date AS month_end
-                  FROM res_company c,
-                       generate_series(date_trunc('month', CURRENT_DATE) - interval '%(back)s months',
-                                       date_trunc('month', CURRENT_DATE), interval '1 month') m
-            ), rec AS MATERIALIZED (
-                SELECT l.id, l.company_id, l.date, l.balance, COALESCE(l.date_maturity, l.date) AS due,
-                       m.move_type, (m.origin_payment_id IS NOT NULL OR m.statement_line_id IS NOT NULL) AS cash
-                  FROM account_move_line l
-                  JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
-                  JOIN account_move m ON m.id = l.move_id
-                 WHERE l.parent_state = 'posted'
-            ), agg AS (
-                -- every receivable item against the 24 month ends at once: one pass, grouped
-                SELECT mo.company_id, mo.month,
-                       SUM(r.balance) FILTER (WHERE r.date < mo.month) AS ar_begin,
-                       SUM(r.balance) FILTER (WHERE r.date <= mo.month_end) AS ar_end,
-                       SUM(r.balance) FILTER (WHERE r.balance > 0 AND r.date <= mo.month_end
-                                                AND r.due > mo.month_end) AS current_gross,
-                       SUM(r.balance) FILTER (WHERE r.move_type = 'out_invoice' AND r.balance > 0
-                                                AND r.date BETWEEN mo.month AND mo.month_end) AS sales,
-                       -SUM(r.balance) FILTER (WHERE r.cash AND r.balance < 0
-                                                 AND r.date BETWEEN mo.month AND mo.month_end) AS collections
+                       (m + interval '1 month - 1 day')::date AS month_end,
+                       EXTRACT(DAY FROM m + interval '1 month - 1 day') AS days
+                  FROM res_company c, window_start w,
+                       generate_series(w.month, date_trunc('month', CURRENT_DATE), interval '1 month') m
+            ), changes AS (
+                SELECT r.company_id, v.month, SUM(v.net) AS net, SUM(v.opening) AS opening, SUM(v.sales) AS sales,
+                       SUM(v.collections) AS collections, SUM(v.current) AS current
+                  FROM (%(receivable)s) r
+                 CROSS JOIN window_start w
+                 CROSS JOIN LATERAL (
+                       SELECT r.balance > 0 AND r.due_month > GREATEST(r.month, w.month) AS current_item) c
+                 CROSS JOIN LATERAL (VALUES
+                       (GREATEST(r.month, w.month),
+                        CASE WHEN r.month >= w.month THEN r.balance END,
+                        CASE WHEN r.month < w.month THEN r.balance END,
+                        CASE WHEN r.month >= w.month AND r.move_type = 'out_invoice' AND r.balance > 0
+                             THEN r.balance END,
+                        CASE WHEN r.month >= w.month AND r.cash AND r.balance < 0 THEN -r.balance END,
+                        CASE WHEN c.current_item THEN r.balance END),
+                       (r.due_month, NULL, NULL, NULL, NULL, CASE WHEN c.current_item THEN -r.balance END)
+                 ) AS v(month, net, opening, sales, collections, current)
+                 GROUP BY r.company_id, v.month
+                UNION ALL
+                SELECT r.company_id, v.month, NULL, NULL, NULL, NULL, SUM(v.current)
+                  FROM (%(receivable)s) r
+                  JOIN account_partial_reconcile apr ON apr.debit_move_id = r.id
+                 CROSS JOIN window_start w
+                 CROSS JOIN LATERAL (
+                       SELECT GREATEST(r.month, date_trunc('month', apr.max_date)::date, w.month) AS month) f
+                 CROSS JOIN LATERAL (VALUES (f.month, -apr.amount), (r.due_month, apr.amount)) AS v(month, current)
+                 WHERE r.balance > 0 AND r.due_month > f.month
+                 GROUP BY r.company_id, v.month
+            ), per_month AS (
+                SELECT company_id, month, SUM(net) AS net, SUM(opening) AS opening, SUM(sales) AS sales,
+                       SUM(collections) AS collections, SUM(current) AS current
+                  FROM changes GROUP BY company_id, month
+            ), series AS (
+                SELECT mo.company_id, mo.currency_id, mo.month, mo.month_end, mo.days,
+                       COALESCE(pm.net, 0) AS net, COALESCE(pm.sales, 0) AS sales,
+                       COALESCE(pm.collections, 0) AS collections,
+                       SUM(COALESCE(pm.net, 0) + COALESCE(pm.opening, 0)) OVER w AS ar_end,
+                       SUM(COALESCE(pm.current, 0)) OVER w AS ar_end_current
                   FROM months mo
-                  JOIN rec r ON r.company_id = mo.company_id
-                 GROUP BY mo.company_id, mo.month
-            ), paid AS (
-                -- what had been reconciled by the month's end on the items not yet due then
-                SELECT mo.company_id, mo.month, SUM(apr.amount) AS amount
-                  FROM months mo
-                  JOIN rec r ON r.company_id = mo.company_id AND r.balance > 0 AND r.date <= mo.month_end
-                            AND r.due > mo.month_end
-                  JOIN account_partial_reconcile apr ON apr.debit_move_id = r.id AND apr.max_date <= mo.month_end
-                 GROUP BY mo.company_id, mo.month
+                  LEFT JOIN per_month pm ON pm.company_id = mo.company_id AND pm.month = mo.month
+                WINDOW w AS (PARTITION BY mo.company_id ORDER BY mo.month)
+            ), count_back AS (
+                -- each month against itself and the months before it, latest first: the month whose sales
+                -- finish covering the month's end AR gives the fraction of its days
+                SELECT s.company_id, s.month, s.ar_end, p.sales, p.days,
+                       SUM(p.sales) OVER b - p.sales AS sales_after, SUM(p.days) OVER b - p.days AS days_after,
+                       SUM(p.days) OVER b AS days_through
+                  FROM series s
+                  JOIN series p ON p.company_id = s.company_id AND p.month <= s.month
+                WINDOW b AS (PARTITION BY s.company_id, s.month ORDER BY p.month DESC)
+            ), dso AS (
+                SELECT company_id, month,
+                       CASE WHEN MAX(ar_end) <= 0 THEN 0
+                            ELSE COALESCE(MIN(days_after + (ar_end - sales_after) / sales * days)
+                                              FILTER (WHERE sales > 0 AND sales_after < ar_end
+                                                      AND ar_end <= sales_after + sales),
+                                          MAX(days_through)) END AS dso
+                  FROM count_back GROUP BY company_id, month
             )
-            SELECT row_number() OVER (ORDER BY months.company_id, months.month) AS id, months.*,
-                   COALESCE(agg.ar_begin, 0) AS ar_begin, COALESCE(agg.ar_end, 0) AS ar_end,
-                   COALESCE(agg.current_gross, 0) - COALESCE(paid.amount, 0) AS ar_end_current,
-                   COALESCE(agg.sales, 0) AS sales, COALESCE(agg.collections, 0) AS collections
-              FROM months
-              LEFT JOIN agg ON agg.company_id = months.company_id AND agg.month = months.month
-              LEFT JOIN paid ON paid.company_id = months.company_id AND paid.month = months.month
-            """, back=SQL(str(MONTHS - 1)))
-
-    @api.depends("ar_end", "sales", "ar_begin", "ar_end_current")
-    def _compute_kpis(self):
-        # the count-back needs the sales of the months before: one read of the series per company
-        series = {}
-        for company in self.company_id:
-            rows = self.search([("company_id", "=", company.id)], order="month desc")
-            series[company.id] = [(row.month, row.sales) for row in rows]
-        for row in self:
-            days = calendar.monthrange(row.month.year, row.month.month)[1]
-            remaining, dso = row.ar_end, 0.0
-            for month, sales in series.get(row.company_id.id, []):
-                if month > row.month:
-                    continue
-                month_days = calendar.monthrange(month.year, month.month)[1]
-                if remaining <= 0:
-                    break
-                if sales and remaining > sales:
-                    remaining -= sales
-                    dso += month_days
-                elif sales:
-                    dso += remaining / sales * month_days
-                    remaining = 0
-                    break
-                else:
-                    dso += month_days
-            row.dso = dso
-            row.best_dso = row.ar_end_current / row.sales * days if row.sales else 0.0
-            row.add = row.dso - row.best_dso if row.sales else 0.0
-            collectible = row.ar_begin + row.sales - row.ar_end_current
-            row.cei = (row.ar_begin + row.sales - row.ar_end) / collectible * 100 if collectible else 0.0
-            row.current_share = row.ar_end_current / row.ar_end * 100 if row.ar_end else 0.0
+            SELECT row_number() OVER (ORDER BY s.company_id, s.month) AS id, s.company_id, s.currency_id, s.month,
+                   s.month_end, s.ar_end - s.net AS ar_begin, s.ar_end, s.ar_end_current, s.sales, s.collections,
+                   d.dso,
+                   CASE WHEN s.sales != 0 THEN s.ar_end_current / s.sales * s.days ELSE 0 END AS best_dso,
+                   CASE WHEN s.sales != 0 THEN d.dso - s.ar_end_current / s.sales * s.days ELSE 0 END AS add,
+                   COALESCE(100.0 * (s.ar_end - s.net + s.sales - s.ar_end)
+                            / NULLIF(s.ar_end - s.net + s.sales - s.ar_end_current, 0), 0) AS cei,
+                   COALESCE(100.0 * s.ar_end_current / NULLIF(s.ar_end, 0), 0) AS current_share
+              FROM series s
+              JOIN dso d ON d.company_id = s.company_id AND d.month = s.month
+            """, back=SQL(str(MONTHS - 1)), receivable=receivable)

@@ -52,6 +52,15 @@ class CollectionRecoveryReport(models.Model):
                   FROM collection_case_stage_history h
             ), cash AS (
                 %(cash)s
+            ), recovered AS (
+                -- the cash of every case at once, matched to the stage entry it fell in (a join, not a look-up
+                -- per entry)
+                SELECT e.id, SUM(cash.amount) AS amount
+                  FROM entries e
+                  JOIN cash ON cash.case_id = e.case_id AND cash.paid_on >= e.date_entered
+                           AND (e.date_left IS NULL OR cash.paid_on < e.date_left)
+                 WHERE e.stage_to_id IS NOT NULL
+                 GROUP BY e.id
             )
             SELECT e.id, e.case_id, c.partner_id, c.company_id, rc.currency_id, e.stage_to_id AS stage_id,
                    c.segment_id, c.user_id, e.date_entered, e.date_left, COALESCE(e.catch_up, FALSE) AS catch_up,
@@ -62,10 +71,6 @@ class CollectionRecoveryReport(models.Model):
               FROM entries e
               JOIN collection_case c ON c.id = e.case_id
               JOIN res_company rc ON rc.id = c.company_id
-              LEFT JOIN LATERAL (
-                    SELECT SUM(cash.amount) AS amount
-                      FROM cash
-                     WHERE cash.case_id = e.case_id AND cash.paid_on >= e.date_entered
-                       AND (e.date_left IS NULL OR cash.paid_on < e.date_left)) r ON TRUE
+              LEFT JOIN recovered r ON r.id = e.id
              WHERE e.stage_to_id IS NOT NULL
             """, cash=cash)

@@ -41,6 +41,31 @@ class TestKpiMonth(CollectionsCommon):
             [("company_id", "=", self.company.id), ("month", "=", this_month)])
         self.assertEqual(current.ar_begin, 750.0)
 
+    def test_count_back_reaches_into_earlier_months(self):
+        this_month = fields.Date.today().replace(day=1)
+        last = this_month - relativedelta(months=1)
+        before = this_month - relativedelta(months=2)
+        days_last = calendar.monthrange(last.year, last.month)[1]
+        days_before = calendar.monthrange(before.year, before.month)[1]
+        # two months ago: 1,000 sold, due within that month and never paid; last month: 400 sold, due this
+        # month, 100 of it paid last month
+        self._invoice_on(before + timedelta(days=1), before + timedelta(days=11), 1000)
+        y = self._invoice_on(last + timedelta(days=2), this_month + timedelta(days=4), 400)
+        self._register_payment(y, 100, day=last + timedelta(days=9))
+        row = self.env["collection.kpi.month"].search([("company_id", "=", self.company.id), ("month", "=", last)])
+        # AR at the end: 1,000 + 400 - 100 = 1,300; current then: what is left of Y, 300
+        self.assertEqual((row.ar_begin, row.sales, row.collections, row.ar_end, row.ar_end_current),
+                         (1000.0, 400.0, 100.0, 1300.0, 300.0))
+        # 1,300 = last month's 400 (all its days) + 900 of the 1,000 sold the month before (0.9 of its days)
+        self.assertAlmostEqual(row.dso, days_last + 0.9 * days_before)
+        self.assertAlmostEqual(row.best_dso, 300 / 400 * days_last)
+        # CEI = (1,000 + 400 - 1,300) / (1,000 + 400 - 300)
+        self.assertAlmostEqual(row.cei, 100 / 1100 * 100)
+        # this month: Y is due on the 5th, so nothing is current at the month's end
+        current = self.env["collection.kpi.month"].search(
+            [("company_id", "=", self.company.id), ("month", "=", this_month)])
+        self.assertEqual((current.ar_end, current.ar_end_current), (1300.0, 0.0))
+
 
 @tagged("post_install", "-at_install")
 class TestPromisesKept(CollectionsCommon):
