@@ -86,9 +86,6 @@ P_PLANS = pivot("Payment plan compliance", "collection.plan.compliance.report",
 P_COLLECTORS = pivot("Top collectors", "collection.collector.report",
                      [("collected_30d", "sum", "Collected"), ("contact_count", "sum", "Contacts")],
                      rows=["user_id"], domain=[["user_id", "!=", False]], sort="collected_30d:sum")
-P_DEBTORS = pivot("Top debtors", "collection.aging.report",
-                  [("amount_residual", "sum", "Overdue"), ("days_overdue", "max", "Days overdue")],
-                  rows=["partner_id"], domain=[["bucket", "!=", "current"]], sort="amount_residual:sum")
 P_CASES = pivot("Open cases", "collection.case", [("__count", "sum", "Cases")], domain=[["state", "=", "open"]])
 
 LISTS = {
@@ -97,6 +94,14 @@ LISTS = {
         "columns": ["month", "dso", "cei", "current_share", "collections", "sales"],
         "domain": [], "context": {}, "orderBy": [{"name": "month", "asc": False}],
         "fieldMatching": {},
+    },
+    # the ten largest open debts: a list sorted in SQL (a pivot by debtor would bring every debtor to the browser)
+    "2": {
+        "id": "2", "name": "Top debtors", "model": "collection.case",
+        "columns": ["partner_id", "amount_overdue", "days_overdue"],
+        "domain": [["state", "=", "open"], ["amount_overdue", ">", 0]], "context": {},
+        "orderBy": [{"name": "amount_overdue", "asc": False}],
+        "fieldMatching": field_matching("collection.case"),
     },
 }
 
@@ -199,13 +204,14 @@ CELLS = {
                     domain=[["state", "=", "open"]], context={"group_by": ["stage_id"]}),
     "A5": view_link("Collections per month", "collection.kpi.month", "graph"),
     "A7": view_link("Top collectors", "collection.collector.report", "pivot"),
-    "E7": view_link("Top debtors", "collection.aging.report", "pivot", domain=[["bucket", "!=", "current"]],
-                    context={"group_by": ["partner_id"]}),
+    "E7": view_link("Top debtors", "collection.case", "list", domain=[["state", "=", "open"]]),
     # the top tens under headers of their own (a pivot's own titles are not translated)
     "A8": '=_t("Collector")', "B8": '=_t("Collected")', "C8": '=_t("Contacts")',
     "E8": '=_t("Debtor")', "F8": '=_t("Overdue")', "G8": '=_t("Days overdue")',
     "A9": f"=PIVOT({P_COLLECTORS}, 10, FALSE, FALSE, , FALSE)",
-    "E9": f"=PIVOT({P_DEBTORS}, 10, FALSE, FALSE, , FALSE)",
+    **{f"{column}{9 + row}": f'=ODOO.LIST(2,{row + 1},"{field}")'
+       for row in range(10) for column, field in (("E", "partner_id"), ("F", "amount_overdue"),
+                                                   ("G", "days_overdue"))},
 }
 STYLES = {"1": {"textColor": "#01666b", "bold": True, "fontSize": 16},
           "2": {"textColor": "#434343", "verticalAlign": "middle"},

@@ -11,7 +11,7 @@ class CollectionKpiMonth(models.Model):
 
     - **AR** at the start and the end of the month (sum of receivable balances
       dated up to then);
-    - **credit sales** (receivable debits of customer invoices of the month) and
+    - **credit sales** (receivable debits in sales journals: the customer invoices of the month) and
       **collections** (receivable credits of payments and bank lines of the month);
     - **current AR** at the month's end: what was still open then (reconciliations
       dated after the month's end do not count) on items not yet due then.
@@ -29,8 +29,8 @@ class CollectionKpiMonth(models.Model):
     _order = "company_id, month desc"
     _depends = {
         "account.move.line": ["account_id", "balance", "date", "date_maturity", "parent_state", "company_id",
-                              "move_id"],
-        "account.move": ["move_type", "origin_payment_id", "statement_line_id"],
+                              "journal_id", "payment_id", "statement_line_id"],
+        "account.journal": ["type"],
         "account.partial.reconcile": ["amount", "max_date", "debit_move_id"],
         "account.account": ["account_type"],
     }
@@ -59,15 +59,35 @@ class CollectionKpiMonth(models.Model):
         #   from the item's month, -balance from its due month; what was reconciled by then on such items
         #   likewise, from the later of the item's and the reconciliation's month.
         # - DSO by count-back: the month's end AR covered by its sales, then the month before's…
+        # the items grouped by what the KPIs read of them (a few thousand groups for millions of items)
+        # the items grouped by what the KPIs read of them, on raw columns (a few thousand groups for millions of
+        # items), then dated by month
         receivable = SQL(
             """
-            SELECT l.id, l.company_id, l.date, l.balance, date_trunc('month', l.date)::date AS month,
-                   date_trunc('month', COALESCE(l.date_maturity, l.date))::date AS due_month,
-                   m.move_type, (m.origin_payment_id IS NOT NULL OR m.statement_line_id IS NOT NULL) AS cash
-              FROM account_move_line l
-              JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
-              JOIN account_move m ON m.id = l.move_id
-             WHERE l.parent_state = 'posted'
+            SELECT company_id, date_trunc('month', date::timestamp)::date AS month,
+                   date_trunc('month', due::timestamp)::date AS due_month, sale, cash, debit, credit
+              FROM (SELECT l.company_id, l.date, COALESCE(l.date_maturity, l.date) AS due, j.type = 'sale' AS sale,
+                           (l.payment_id IS NOT NULL OR l.statement_line_id IS NOT NULL) AS cash,
+                           COALESCE(SUM(l.balance) FILTER (WHERE l.balance > 0), 0) AS debit,
+                           COALESCE(SUM(l.balance) FILTER (WHERE l.balance < 0), 0) AS credit
+                      FROM account_move_line l
+                      JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
+                      JOIN account_journal j ON j.id = l.journal_id
+                     WHERE l.parent_state = 'posted'
+                     GROUP BY 1, 2, 3, 4, 5) items
+            """)
+        reconciled = SQL(
+            """
+            SELECT company_id, date_trunc('month', date::timestamp)::date AS month,
+                   date_trunc('month', due::timestamp)::date AS due_month,
+                   date_trunc('month', max_date::timestamp)::date AS reconciled_month, amount
+              FROM (SELECT l.company_id, l.date, COALESCE(l.date_maturity, l.date) AS due, apr.max_date,
+                           SUM(apr.amount) AS amount
+                      FROM account_partial_reconcile apr
+                      JOIN account_move_line l ON l.id = apr.debit_move_id AND l.balance > 0
+                                              AND l.parent_state = 'posted'
+                      JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
+                     GROUP BY 1, 2, 3, 4) items
             """)
         return SQL(
             """
@@ -84,28 +104,24 @@ class CollectionKpiMonth(models.Model):
                        SUM(v.collections) AS collections, SUM(v.current) AS current
                   FROM (%(receivable)s) r
                  CROSS JOIN window_start w
-                 CROSS JOIN LATERAL (
-                       SELECT r.balance > 0 AND r.due_month > GREATEST(r.month, w.month) AS current_item) c
+                 CROSS JOIN LATERAL (SELECT r.debit > 0 AND r.due_month > GREATEST(r.month, w.month) AS current_item) c
                  CROSS JOIN LATERAL (VALUES
                        (GREATEST(r.month, w.month),
-                        CASE WHEN r.month >= w.month THEN r.balance END,
-                        CASE WHEN r.month < w.month THEN r.balance END,
-                        CASE WHEN r.month >= w.month AND r.move_type = 'out_invoice' AND r.balance > 0
-                             THEN r.balance END,
-                        CASE WHEN r.month >= w.month AND r.cash AND r.balance < 0 THEN -r.balance END,
-                        CASE WHEN c.current_item THEN r.balance END),
-                       (r.due_month, NULL, NULL, NULL, NULL, CASE WHEN c.current_item THEN -r.balance END)
+                        CASE WHEN r.month >= w.month THEN r.debit + r.credit END,
+                        CASE WHEN r.month < w.month THEN r.debit + r.credit END,
+                        CASE WHEN r.month >= w.month AND r.sale THEN r.debit END,
+                        CASE WHEN r.month >= w.month AND r.cash THEN -r.credit END,
+                        CASE WHEN c.current_item THEN r.debit END),
+                       (r.due_month, NULL, NULL, NULL, NULL, CASE WHEN c.current_item THEN -r.debit END)
                  ) AS v(month, net, opening, sales, collections, current)
                  GROUP BY r.company_id, v.month
                 UNION ALL
                 SELECT r.company_id, v.month, NULL, NULL, NULL, NULL, SUM(v.current)
-                  FROM (%(receivable)s) r
-                  JOIN account_partial_reconcile apr ON apr.debit_move_id = r.id
+                  FROM (%(reconciled)s) r
                  CROSS JOIN window_start w
-                 CROSS JOIN LATERAL (
-                       SELECT GREATEST(r.month, date_trunc('month', apr.max_date)::date, w.month) AS month) f
-                 CROSS JOIN LATERAL (VALUES (f.month, -apr.amount), (r.due_month, apr.amount)) AS v(month, current)
-                 WHERE r.balance > 0 AND r.due_month > f.month
+                 CROSS JOIN LATERAL (SELECT GREATEST(r.month, r.reconciled_month, w.month) AS month) f
+                 CROSS JOIN LATERAL (VALUES (f.month, -r.amount), (r.due_month, r.amount)) AS v(month, current)
+                 WHERE r.due_month > f.month
                  GROUP BY r.company_id, v.month
             ), per_month AS (
                 SELECT company_id, month, SUM(net) AS net, SUM(opening) AS opening, SUM(sales) AS sales,
@@ -148,4 +164,4 @@ class CollectionKpiMonth(models.Model):
                    COALESCE(100.0 * s.ar_end_current / NULLIF(s.ar_end, 0), 0) AS current_share
               FROM series s
               JOIN dso d ON d.company_id = s.company_id AND d.month = s.month
-            """, back=SQL(str(MONTHS - 1)), receivable=receivable)
+            """, back=SQL(str(MONTHS - 1)), receivable=receivable, reconciled=reconciled)
