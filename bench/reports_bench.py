@@ -80,8 +80,9 @@ def main():
                 timed(f"dashboard chart {figure['id']}", env, lambda f=figure, m=meta, a=measure: env[m["resModel"]]
                       .formatted_read_group(f["data"]["searchParams"]["domain"], m["groupBy"], [a]))
         for list_def in dashboard["lists"].values():
-            timed(f"dashboard list '{list_def['name']}'", env, lambda d=list_def: env[d["model"]].web_search_read(
-                d["domain"], {c: {} for c in d["columns"]}, order="month desc", limit=3))
+            order = ", ".join(f"{o['name']} {'asc' if o['asc'] else 'desc'}" for o in list_def["orderBy"])
+            timed(f"dashboard list '{list_def['name']}'", env, lambda d=list_def, o=order: env[d["model"]]
+                  .web_search_read(d["domain"], {c: {} for c in d["columns"]}, order=o, limit=10))
         data = timed(f"aging XLSX ({len(groups)} customer rows + every open item)", env, lambda: Aging._collection_export_xlsx())
         print(f"XLSX size {len(data) / 2**20:.1f} MiB")
         Xlsx = env["collection.xlsx"]
