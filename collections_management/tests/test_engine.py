@@ -302,6 +302,19 @@ class TestEngine(CollectionsCommon):
             self.assertIn(move.name, html)
         # headed by the case (and by its stage, or the stage's own letter title when collections_reports is in)
         self.assertIn(case.name, html)
+        self.assertNotIn("No invoice is claimed", html)
+
+    def test_letter_with_nothing_claimed_says_so(self):
+        """Everything in dispute: the letter claims nothing and says why, without an empty table or a zero total."""
+        move = self._invoice(self.partner_a, 40, 500)
+        self._run()
+        case = self._case(self.partner_a)
+        self.env["collection.dispute"].create({"move_id": move.id, "reason": "defective"})
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "collections_management.collection_case_letter_report", case.ids)[0].decode()
+        self.assertIn("No invoice is claimed by this", html)
+        self.assertNotIn("collection-letter-line", html)
+        self.assertNotIn("Total due", html)
 
     def test_steps_fire_on_their_day_offset(self):
         self._invoice(self.partner_a, 1, 100)
