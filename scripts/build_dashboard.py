@@ -92,7 +92,8 @@ LISTS = {
     "1": {
         "id": "1", "name": "Receivables KPIs by month", "model": "collection.kpi.month",
         "columns": ["month", "dso", "cei", "current_share", "collections", "sales"],
-        "domain": [], "context": {}, "orderBy": [{"name": "month", "asc": False}],
+        # one company's months, latest first (with several companies selected: the first one's)
+        "domain": [], "context": {}, "orderBy": [{"name": "company_id", "asc": True}, {"name": "month", "asc": False}],
         "fieldMatching": {},
     },
     # the ten largest open debts: a list sorted in SQL (a pivot by debtor would bring every debtor to the browser)
