@@ -81,10 +81,9 @@ class CollectionForecastWeek(models.Model):
                        GREATEST(COALESCE(l.date_maturity, l.date) + COALESCE(h.days_late, 0)::int, CURRENT_DATE),
                        l.amount_residual, 'behaviour'
                   FROM account_move_line l
-                  JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
                   JOIN res_partner p ON p.id = l.partner_id
                   LEFT JOIN habits h ON h.partner_id = p.commercial_partner_id
-                 WHERE l.parent_state = 'posted' AND NOT l.reconciled AND l.amount_residual > 0
+                 WHERE %(receivable)s AND l.parent_state = 'posted' AND NOT l.reconciled AND l.amount_residual > 0
                    AND NOT EXISTS (SELECT 1 FROM collection_payment_plan_move_rel rel
                                      JOIN collection_payment_plan pl ON pl.id = rel.plan_id AND pl.state = 'active'
                                     WHERE rel.move_id = l.move_id)
@@ -105,4 +104,4 @@ class CollectionForecastWeek(models.Model):
               JOIN res_company rc ON rc.id = w.company_id
              WHERE w.week <= (SELECT MAX(week) FROM weeks)
             """, last=SQL(str(WEEKS - 1)), plan_cash=self.env["collection.payment.plan"]._collection_plan_cash_sql(
-                SQL("p.state = 'active'")))
+                SQL("p.state = 'active'")), receivable=self.env["collection.aging.report"]._receivable_sql("l"))
