@@ -12,8 +12,8 @@ class CollectionPlanComplianceReport(models.Model):
     has passed while the plan was still running. *Compliance (%)* counts kept
     over decided installments; *Compliance by amount (%)* is principal paid on
     time over principal decided, exact in any grouping. Amounts in the plan's
-    currency (group by currency when plans use several); interest invoices are
-    left out.
+    currency, and in the company's at today's rate (sums across currencies);
+    interest invoices are left out.
     """
 
     _name = "collection.plan.compliance.report"
@@ -26,6 +26,7 @@ class CollectionPlanComplianceReport(models.Model):
         "collection.payment.plan": ["case_id", "state", "activation_date", "ended_at", "grace_days", "move_ids"],
         "collection.payment.plan.line": ["plan_id", "date", "amount", "sequence"],
         "collection.case": ["segment_id", "user_id"],
+        "res.currency.rate": ["rate", "name", "currency_id", "company_id"],
         "account.partial.reconcile": ["amount", "debit_amount_currency", "debit_move_id", "credit_move_id"],
     }
 
@@ -47,6 +48,13 @@ class CollectionPlanComplianceReport(models.Model):
     amount = fields.Monetary("Principal", readonly=True)
     amount_decided = fields.Monetary("Principal decided", readonly=True)
     amount_on_time = fields.Monetary("Paid on time", readonly=True)
+    company_currency_id = fields.Many2one("res.currency", "Company currency", readonly=True)
+    amount_company = fields.Monetary("Principal (company currency)", currency_field="company_currency_id",
+                                     readonly=True)
+    amount_decided_company = fields.Monetary("Principal decided (company currency)",
+                                             currency_field="company_currency_id", readonly=True)
+    amount_on_time_company = fields.Monetary("Paid on time (company currency)", currency_field="company_currency_id",
+                                             readonly=True)
     compliance_rate = fields.Float("Compliance (%)", aggregator="avg", readonly=True)
     amount_compliance_rate = fields.Float("Compliance by amount (%)", aggregator="avg", readonly=True)
 
@@ -80,13 +88,26 @@ class CollectionPlanComplianceReport(models.Model):
                            AS is_decided
                   FROM facts
             )
-            SELECT d.id, d.plan_id, d.case_id, d.partner_id, d.company_id, d.currency_id, c.segment_id, c.user_id,
+            SELECT d.id, d.plan_id, d.case_id, d.partner_id, d.company_id, d.currency_id,
+                   rc.currency_id AS company_currency_id, c.segment_id, c.user_id,
                    d.state AS plan_state, d.date, d.deadline, 1 AS installment_count,
                    d.is_decided::int AS decided_count, d.kept::int AS kept_count, d.amount,
                    CASE WHEN d.is_decided THEN d.amount ELSE 0 END AS amount_decided,
                    CASE WHEN d.is_decided THEN d.on_time ELSE 0 END AS amount_on_time,
+                   ROUND(d.amount * fx.factor, 2) AS amount_company,
+                   CASE WHEN d.is_decided THEN ROUND(d.amount * fx.factor, 2) ELSE 0 END AS amount_decided_company,
+                   CASE WHEN d.is_decided THEN ROUND(d.on_time * fx.factor, 2) ELSE 0 END AS amount_on_time_company,
                    CASE WHEN d.is_decided THEN d.kept::int * 100.0 END AS compliance_rate,
                    CASE WHEN d.is_decided THEN 100.0 * d.on_time / NULLIF(d.amount, 0) END AS amount_compliance_rate
               FROM decided d
               JOIN collection_case c ON c.id = d.case_id
+              JOIN res_company rc ON rc.id = d.company_id
+              -- the plan's currency in the company's at today's rate (the company's own rates first)
+              CROSS JOIN LATERAL (
+                    SELECT CASE WHEN d.currency_id = rc.currency_id THEN 1.0
+                                ELSE 1.0 / COALESCE((SELECT r.rate FROM res_currency_rate r
+                                                      WHERE r.currency_id = d.currency_id AND r.name <= CURRENT_DATE
+                                                        AND (r.company_id = d.company_id OR r.company_id IS NULL)
+                                                      ORDER BY r.company_id NULLS LAST, r.name DESC LIMIT 1), 1.0)
+                           END AS factor) fx
             """, cash=cash)

@@ -112,6 +112,31 @@ class TestPlanCompliance(PlanBookMixin, CollectionsCommon):
         self._paid_days_ago(invoice, 50, 0)
         rows.invalidate_recordset()
         self.assertEqual(rows.mapped("kept_count"), [1, 0, 0])
+        # in the company's currency too (the same currency here)
+        self.assertEqual(rows.mapped("amount_company"), [300.0, 300.0, 300.0])
+
+    def test_amounts_in_the_company_currency(self):
+        today = fields.Date.today()
+        eur = self.setup_other_currency("EUR", rates=[("2020-01-01", 2.0), (str(today), 1.25)])
+        invoice = self.env["account.move"].create({
+            "move_type": "out_invoice", "partner_id": self.partner_a.id, "currency_id": eur.id,
+            "invoice_date": today - timedelta(days=80), "invoice_date_due": today - timedelta(days=80),
+            "invoice_line_ids": [Command.create({"product_id": self.product_a.id, "price_unit": 900,
+                                                 "tax_ids": []})]})
+        invoice.invoice_payment_term_id = False
+        invoice.invoice_date_due = today - timedelta(days=80)
+        invoice.action_post()
+        self._run(today=today)
+        plan = self._active_plan(invoice, today + timedelta(days=1))
+        self.assertEqual(plan.currency_id, eur)
+        self._backdate(plan, 60, [today - timedelta(days=40), today - timedelta(days=10), today + timedelta(days=20)])
+        rows = self.env["collection.plan.compliance.report"].search([("plan_id", "=", plan.id)], order="date")
+        # 300 EUR an installment; 1.25 EUR per company unit today: 240 each in the company's currency
+        self.assertEqual(rows.mapped("amount"), [300.0, 300.0, 300.0])
+        self.assertEqual(rows.mapped("amount_company"), [240.0, 240.0, 240.0])
+        [(decided, decided_company)] = self.env["collection.plan.compliance.report"]._read_group(
+            [("plan_id", "=", plan.id)], [], ["amount_decided:sum", "amount_decided_company:sum"])
+        self.assertEqual((decided, decided_company), (600.0, 480.0), "two installments past their deadline")
 
 
 @tagged("post_install", "-at_install")
