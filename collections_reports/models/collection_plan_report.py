@@ -72,14 +72,18 @@ class CollectionPlanComplianceReport(models.Model):
                  WHERE p.activation_date IS NOT NULL
             ), cash AS (
                 %(cash)s
+            ), received AS (
+                -- the plan's cash received by each installment's deadline: one join, as recovery does
+                SELECT lines.id, SUM(cash.amount) AS amount
+                  FROM lines
+                  JOIN cash ON cash.plan_id = lines.plan_id
+                           AND (cash.received_at AT TIME ZONE 'UTC')::date <= lines.deadline
+                 GROUP BY lines.id
             ), facts AS (
                 SELECT lines.*, LEAST(lines.amount, GREATEST(0, COALESCE(r.amount, 0)
                                                               - (lines.cumulated - lines.amount))) AS on_time
                   FROM lines
-                  LEFT JOIN LATERAL (
-                        SELECT SUM(cash.amount) AS amount FROM cash
-                         WHERE cash.plan_id = lines.plan_id
-                           AND (cash.received_at AT TIME ZONE 'UTC')::date <= lines.deadline) r ON TRUE
+                  LEFT JOIN received r ON r.id = lines.id
             ), decided AS (
                 SELECT facts.*, facts.on_time >= facts.amount - 0.005 AS kept,
                        (facts.on_time >= facts.amount - 0.005
