@@ -3,8 +3,9 @@
 Usage: PYTHONPATH=$ODOO_PATH python bench/engine_bench.py --db bench_10k [--measure-only]
 
 Prints wall time, SQL query count and peak memory growth for each run. The run
-is committed like the cron would (one transaction per batch), through
-``collection.engine._cron_run`` driven until no debtor remains.
+goes through Odoo's own cron runner (``ir.cron`` jobs triggered until no batch is left: one
+transaction per batch, the job's time budget used up as on a server), and the run's final state
+is printed: a run whose batches are all done must say ``done``.
 ``--workers 2`` runs the daily cron's second worker in its own process, as
 Odoo's multi-process server does: both claim the day's batches.
 ``--measure-only`` archives the strategies first, to time the ledger part
@@ -37,17 +38,24 @@ def _helper_process(args, day):
 
 
 def drive(registry, plan):
-    """A cron worker's loop from outside a cron: one committed transaction per step (the plan, each batch)."""
-    total = {}
+    """Run the daily cron (``plan``) or its second worker as Odoo's cron runner does, until the day is worked.
+
+    Each trigger is one ``ir.cron`` job: up to ten calls of at least ten seconds, the job's time budget
+    used up after the batch that crosses it; a job left with work is triggered again (Odoo re-schedules
+    it ASAP). Stops when no batch is left, whatever the run's state, which the caller reports.
+    """
+    xmlid = "collections_management.ir_cron_collection_engine" + ("" if plan else "_helper")
+    triggers = 0
     while True:
         with registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {"collection_step_by_step": True})
-            step = env["collection.engine"]._work_day(plan=plan)
-        for key, value in step.items():
-            if isinstance(value, int):
-                total[key] = total.get(key, 0) + value
-        if not step.get("planned") and not step.get("batches"):
-            return total
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env.ref(xmlid).method_direct_trigger()
+            triggers += 1
+        with registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            run = env["collection.run"].search([("date", "=", datetime.date.today())])
+            if run.state == "done" or (run.planned and not run._pending_count()):
+                return {"cron_jobs": triggers}
 
 
 def helper_main(db, day):
@@ -80,11 +88,7 @@ def run_once(registry, label, count_writes=False, workers=1):
             started = cr.fetchone()[0]
     helpers = [_helper_process(ARGS, datetime.date.today()) for _index in range(workers - 1)]
     q0, t0 = sql_db.sql_counter, time.time()
-    if workers > 1:
-        summary = drive(registry, plan=True)
-    else:
-        with registry.cursor() as cr:
-            summary = api.Environment(cr, SUPERUSER_ID, {})["collection.engine"]._cron_run()
+    jobs = drive(registry, plan=True)
     for helper in helpers:
         if helper.wait() != 0:
             raise RuntimeError("the second worker failed")
@@ -93,7 +97,8 @@ def run_once(registry, label, count_writes=False, workers=1):
         run = env["collection.run"].search([("date", "=", datetime.date.today())])
         counters = run._fields.keys() & {"debtors", "cases_opened", "cases_closed", "stage_changes", "invoices_updated",
                                          "executions_done", "executions_failed", "legal_records"}
-        summary = {name: run[name] for name in sorted(counters)} | {"state": run.state, "batches": len(run.batch_ids)}
+        summary = {name: run[name] for name in sorted(counters)} | {
+            "run state": run.state, "batches": len(run.batch_ids), **jobs}
         cr.execute("SELECT count(*) FROM collection_case WHERE state = 'open'")
         open_cases = cr.fetchone()[0]
         if count_writes:

@@ -98,6 +98,8 @@ class CollectionEngine(models.AbstractModel):
         if not run.planned:
             if not plan:
                 return summary  # the helper waits for the daily cron to plan the day
+            if run._finish_stale_runs():
+                self._end_catch_up()  # a complete run that nobody marked done still ended the catch-up
             since = run._incremental_since()
             size = int(self.env["ir.config_parameter"].sudo().get_param(
                 "collections_management.engine_batch_size") or BATCH_SIZE)
@@ -123,14 +125,23 @@ class CollectionEngine(models.AbstractModel):
             if in_cron:
                 time_left = self.env["ir.cron"]._commit_progress(1, remaining=run._pending_count())
                 if time_left <= 0:
+                    # out of time: still, the worker that committed the last batch finishes the run (the
+                    # check reads a new snapshot, so of two workers the one that commits last sees it complete)
+                    self._finish_run(run)
                     return summary
             elif step_by_step:
                 summary["batches"] = 1
                 return summary
-        if run._finish_if_complete():
-            self._end_catch_up()
+        self._finish_run(run)
         _logger.info("collections engine: %s", {k: v for k, v in summary.items() if k != "details"})
         return summary
+
+    def _finish_run(self, run):
+        """Mark ``run`` done when no batch is left (whoever sees it first), and end the first-run catch-up."""
+        if run._finish_if_complete():
+            self._end_catch_up()
+            if self.env.context.get("ir_cron_progress_id"):
+                self.env["ir.cron"]._commit_progress(0, remaining=0)
 
     def _catching_up(self, company_id):
         """Is this company's first run still placing old debts for review (see the catch-up policy)?"""

@@ -191,6 +191,28 @@ class CollectionRun(models.Model):
         self.invalidate_recordset()
         return finished
 
+    def _finish_stale_runs(self):
+        """Mark done the earlier runs left running with every batch done; True when there were some.
+
+        Self-healing for runs whose last worker stopped before marking them done: without it the next
+        morning finds no complete run to start from and reads the whole book. Each is dated by its last batch.
+        """
+        self.ensure_one()
+        self.env.cr.execute(SQL(
+            """
+            UPDATE collection_run run
+               SET state = 'done', write_date = now() AT TIME ZONE 'UTC',
+                   date_end = (SELECT MAX(batch.date_done) FROM collection_run_batch batch WHERE batch.run_id = run.id)
+             WHERE run.date < %s AND run.state = 'running' AND run.planned
+               AND NOT EXISTS (SELECT 1 FROM collection_run_batch batch
+                                WHERE batch.run_id = run.id AND batch.state = 'pending')
+            RETURNING run.id
+            """, self.date))
+        finished = self.env.cr.fetchall()
+        if finished:
+            self.browse([row[0] for row in finished]).invalidate_recordset()
+        return bool(finished)
+
     def _reset(self):
         """Start the day's run again from its first debtor (Run now on a large book)."""
         self.ensure_one()

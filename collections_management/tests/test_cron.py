@@ -1,3 +1,6 @@
+from datetime import timedelta
+from unittest.mock import patch
+
 from freezegun import freeze_time
 
 from odoo.tests import tagged
@@ -55,9 +58,77 @@ class TestCron(CollectionsCommon):
         for case in cases:
             self.assertEqual(len(case.history_ids), 1, "each debtor processed once")
 
+    def _rules_set_up_long_ago(self, run):
+        """The rules predate ``run``, which started the day before: the next morning may read changes only."""
+        self.env.flush_all()
+        for table in ("collection_stage", "collection_strategy", "collection_strategy_step", "collection_segment",
+                      "res_company"):
+            self.env.cr.execute(f"UPDATE {table} SET write_date = write_date - interval '2 days'")  # noqa: S608
+        self.env.cr.execute("UPDATE collection_run SET date_start = date_start - interval '1 day' WHERE id = %s",
+                            [run.id])
+        run.invalidate_recordset()
+
+    def test_a_cron_out_of_time_after_each_batch_still_finishes_the_run(self):
+        """Each batch uses up the cron's time budget: the worker that commits the last one ends the run."""
+        self.company.write({"collection_catch_up_policy": "review", "collection_catch_up_done": False})
+        partners = self.env["res.partner"].create([{"name": f"Deudor {i}"} for i in range(5)])
+        for partner in partners:
+            self._invoice(partner, 50, 100)
+        quiet = partners[0]
+        self.env["ir.config_parameter"].sudo().set_param("collections_management.engine_batch_size", "2")
+        cron = self.env.ref("collections_management.ir_cron_collection_engine")
+        # no time at all per call: every commit of a batch reports no time left
+        with patch("odoo.addons.base.models.ir_cron.MIN_TIME_PER_JOB", 0), freeze_time(self.TODAY), \
+                self.enter_registry_test_mode():
+            cron.method_direct_trigger()
+        run = self.env["collection.run"].search([("date", "=", self.TODAY)])
+        self.assertEqual(set(run.batch_ids.mapped("state")), {"done"})
+        self.assertEqual(run.state, "done", "the worker that committed the last batch finished the run")
+        self.assertTrue(run.date_end)
+        self.assertTrue(self.company.collection_catch_up_done, "the complete run ended the first-run catch-up")
+        # the next morning reads only what changed: one new invoice, nothing else moves
+        self._rules_set_up_long_ago(run)
+        self.env["collection.refresh.request"].sudo().search([]).unlink()
+        tomorrow = self.TODAY + timedelta(days=1)
+        newcomer = self.env["res.partner"].create({"name": "Nuevo deudor"})
+        self._invoice(newcomer, 40, 100)
+        with patch("odoo.addons.base.models.ir_cron.MIN_TIME_PER_JOB", 0), freeze_time(tomorrow), \
+                self.enter_registry_test_mode():
+            cron.method_direct_trigger()
+        second = self.env["collection.run"].search([("date", "=", tomorrow)])
+        self.assertEqual((second.state, second.incremental_since), ("done", self.TODAY))
+        self.assertEqual(second.debtors, 1, "only the newly posted debtor, not the five quiet ones")
+        self.assertTrue(self._case(newcomer))
+        self.assertEqual(len(self._case(quiet).history_ids), 1)
+
+    def test_a_complete_run_left_running_is_finished_the_next_morning(self):
+        """A database where a complete run stayed 'running' (before the fix) heals on the next run."""
+        self.company.write({"collection_catch_up_policy": "review", "collection_catch_up_done": False})
+        partners = self.env["res.partner"].create([{"name": f"Deudor {i}"} for i in range(3)])
+        for partner in partners:
+            self._invoice(partner, 50, 100)
+        self.env["ir.config_parameter"].sudo().set_param("collections_management.engine_batch_size", "2")
+        cron = self.env.ref("collections_management.ir_cron_collection_engine")
+        with freeze_time(self.TODAY), self.enter_registry_test_mode():
+            cron.method_direct_trigger()
+        run = self.env["collection.run"].search([("date", "=", self.TODAY)])
+        # as the bug left it: every batch done, the run running, the catch-up never ended
+        self.env.cr.execute("UPDATE collection_run SET state = 'running', date_end = NULL WHERE id = %s", [run.id])
+        run.invalidate_recordset()
+        self.company.collection_catch_up_done = False
+        self._rules_set_up_long_ago(run)
+        self.env["collection.refresh.request"].sudo().search([]).unlink()
+        tomorrow = self.TODAY + timedelta(days=1)
+        with freeze_time(tomorrow), self.enter_registry_test_mode():
+            cron.method_direct_trigger()
+        self.assertEqual(run.state, "done", "healed by the next run that looked")
+        self.assertEqual(run.date_end, max(run.batch_ids.mapped("date_done")), "dated by its last batch")
+        self.assertTrue(self.company.collection_catch_up_done)
+        second = self.env["collection.run"].search([("date", "=", tomorrow)])
+        self.assertEqual(second.incremental_since, self.TODAY, "started from the healed run, not the whole book")
+        self.assertEqual(second.debtors, 0, "nothing changed overnight: nobody read")
 
     def test_next_morning_looks_only_at_debtors_whose_day_brings_something(self):
-        from datetime import timedelta
         extrajudicial = self.stage_by_code["extrajudicial"]
         quiet, crossing, late = self.env["res.partner"].create([
             {"name": name, "email": f"{index}@debtor.example"}

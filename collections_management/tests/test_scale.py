@@ -1,6 +1,7 @@
 import threading
 import time
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, Command, api, fields
 from odoo.orm.environments import Transaction
@@ -287,6 +288,69 @@ class TestTwoWorkers(TransactionCase):
             self.assertEqual(set(run.batch_ids.mapped("state")), {"done"})
             self.assertEqual(run.debtors, self.DEBTORS, "each debtor examined once over all the batches")
         self._assert_each_debtor_once(partner_ids)
+
+    def test_the_worker_that_ends_the_last_batch_finishes_the_run_out_of_time(self):
+        """Two cron workers out of time after each batch; the other worker checked while the last batch ran."""
+        partner_ids, move_ids = self._commit_book()
+        self.addCleanup(self._cleanup, partner_ids, move_ids)
+        with self.registry.cursor() as cr:
+            api.Environment(cr, SUPERUSER_ID, {})["ir.config_parameter"].set_param(
+                "collections_management.engine_batch_size", str(self.DEBTORS // 2))
+        self.addCleanup(self._reset_batch_size)
+        with self.registry.cursor() as cr:
+            # the daily cron planned the day: two batches
+            env = self._worker_env(cr, {"collection_step_by_step": True})
+            self.assertEqual(env["collection.engine"]._work_day(plan=True)["planned"], 2)
+            crons = [env.ref("collections_management.ir_cron_collection_engine"),
+                     env.ref("collections_management.ir_cron_collection_engine_helper")]
+            progress_ids = [env["ir.cron.progress"].create({"cron_id": cron.id}).id for cron in crons]
+            cron_ids = [cron.id for cron in crons]
+        other_checked = threading.Event()
+        in_last_batch = threading.Event()
+        first_claimer = []
+        errors = []
+        Engine = type(self.env["collection.engine"])
+        process_batch = Engine._process_batch
+
+        def slow_first_batch(engine, partner_ids, *args, **kwargs):
+            # the first worker to claim a batch holds it until the other has done its own and checked the run
+            if not first_claimer:
+                first_claimer.append(threading.current_thread().name)
+                in_last_batch.set()
+                other_checked.wait(timeout=60)
+            return process_batch(engine, partner_ids, *args, **kwargs)
+
+        def worker(index):
+            try:
+                with self.registry.cursor() as cr:
+                    # a cron worker whose time is already up: every commit of a batch says no time left
+                    env = self._worker_env(cr, {"ir_cron_progress_id": progress_ids[index],
+                                                "cron_id": cron_ids[index], "cron_end_time": 0})
+                    env["collection.engine"]._work_day(plan=index == 0)
+                    cr.commit()
+            except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+                errors.append(exc)
+            finally:
+                if threading.current_thread().name not in first_claimer:
+                    other_checked.set()
+
+        with patch.object(Engine, "_process_batch", slow_first_batch):
+            holder = threading.Thread(target=worker, args=(1,), name="helper")
+            holder.start()
+            in_last_batch.wait(timeout=60)
+            other = threading.Thread(target=worker, args=(0,), name="daily")
+            other.start()
+            other.join(timeout=120)
+            holder.join(timeout=120)
+        self.assertEqual(errors, [])
+        self.assertEqual(first_claimer, ["helper"])
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            run = env["collection.run"].search([("date", "=", fields.Date.today())])
+            self.assertEqual(set(run.batch_ids.mapped("state")), {"done"})
+            self.assertEqual(run.state, "done", "finished by the worker that committed the last batch")
+            self.assertEqual(run.debtors, self.DEBTORS)
+            env["ir.cron.progress"].browse(progress_ids).unlink()
 
     def _reset_batch_size(self):
         with self.registry.cursor() as cr:
