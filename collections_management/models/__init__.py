@@ -25,3 +25,4 @@ from . import collection_run
 from . import collection_interaction
 from . import collection_contact_report
 from . import collection_offer
+from . import collection_cash

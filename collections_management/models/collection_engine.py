@@ -639,13 +639,13 @@ class CollectionEngine(models.AbstractModel):
         paid = dict.fromkeys(queue_all.ids, 0.0)
         for case, case_promises in queue_all.grouped("case_id").items():
             queue = case_promises.sorted(lambda p: (p.create_date, p.id))
-            for created, amount in cash.get(case.id, []):
+            for paid_on, matched_at, amount in cash.get(case.id, []):
                 for promise in queue:
                     if amount <= 0:
                         break
-                    if promise.create_date > created:
-                        continue
-                    if promise.state == "broken" and promise in decided and created.date() >= promise.decided_date:
+                    if paid_on < promise.create_date_only and matched_at < promise.create_date:
+                        continue  # paid before the promise and already known then: not what was promised
+                    if promise.state == "broken" and promise in decided and paid_on >= promise.decided_date:
                         continue  # cash after a promise was broken pays the debt, not that promise
                     take = min(amount, promise.amount - paid[promise.id])
                     if take > 0:
@@ -690,75 +690,39 @@ class CollectionEngine(models.AbstractModel):
             )
 
     def _promise_cash(self, promises):
-        """{case id: [(reconciled at, cash amount)]}, oldest first, since the oldest of these promises."""
+        """{case id: [(paid on, matched at, amount)]}: the cash of the cases' debtors since the oldest of
+        these promises, in the order it came in (the payment's date). See ``collection.cash``."""
         self.env.flush_all()
+        since = min(promises.mapped("create_date_only"))
         self.env.cr.execute(SQL(
             """
-            SELECT cc.id, apr.create_date, apr.amount * %(factor)s
-              FROM collection_case cc
-              JOIN res_partner lp ON lp.commercial_partner_id = cc.partner_id
-              JOIN account_move_line dl ON dl.partner_id = lp.id AND dl.company_id = cc.company_id
-              JOIN account_account a ON a.id = dl.account_id AND a.account_type = 'asset_receivable'
-              JOIN account_partial_reconcile apr ON apr.debit_move_id = dl.id AND apr.create_date >= %(since)s
-              JOIN account_move_line cl ON cl.id = apr.credit_move_id
-              JOIN account_move cm ON cm.id = cl.move_id
-              %(cash_joins)s
+            SELECT cc.id, cash.paid_on, cash.matched_at, cash.amount
+              FROM (%(cash)s) cash
+              JOIN collection_case cc ON cc.partner_id = cash.partner_id AND cc.company_id = cash.company_id
              WHERE cc.id = ANY(%(cases)s)
-               AND (cm.origin_payment_id IS NOT NULL OR cm.statement_line_id IS NOT NULL)
-             ORDER BY cc.id, apr.create_date, apr.id
+             ORDER BY cc.id, cash.paid_on, cash.matched_at, cash.partial_id
             """,
-            since=min(promises.mapped("create_date")), cases=promises.case_id.ids,
-            factor=self._cash_factor_sql(), cash_joins=self._cash_joins_sql(),
+            cash=self.env["collection.cash"]._of_debtors_sql(
+                promises.case_id.partner_id.ids, promises.company_id.ids, since=since),
+            cases=promises.case_id.ids,
         ))
         cash = defaultdict(list)
-        for case_id, created, amount in self.env.cr.fetchall():
-            cash[case_id].append((created, float(amount)))
+        for case_id, paid_on, matched_at, amount in self.env.cr.fetchall():
+            cash[case_id].append((paid_on, matched_at, float(amount)))
         return cash
 
     @api.model
-    def _cash_joins_sql(self):
-        """Joins on a counterpart move ``cm`` giving the money that really came in (``cash.total``) and what
-        was credited to receivables (``rec.total``), both in company currency.
-
-        A payment registered with a write-off, or a bank line reconciled with a
-        bank fee or a discount, credits the receivable for more than the cash
-        received: only the cash part counts.
-        """
-        return SQL(
-            """
-         LEFT JOIN account_payment pay ON pay.id = cm.origin_payment_id
-         LEFT JOIN account_bank_statement_line bsl ON bsl.id = cm.statement_line_id
-         LEFT JOIN account_journal bj ON bj.id = bsl.journal_id
-         LEFT JOIN LATERAL (
-                   SELECT COALESCE(SUM(rl.credit), 0) AS total
-                     FROM account_move_line rl
-                     JOIN account_account ra ON ra.id = rl.account_id AND ra.account_type = 'asset_receivable'
-                    WHERE rl.move_id = cm.id) rec ON TRUE
-         LEFT JOIN LATERAL (
-                   SELECT CASE WHEN pay.id IS NOT NULL THEN ABS(pay.amount_company_currency_signed)
-                               ELSE (SELECT COALESCE(SUM(bl.debit), 0) FROM account_move_line bl
-                                      WHERE bl.move_id = cm.id AND bl.account_id = bj.default_account_id)
-                          END AS total) cash ON TRUE
-            """)
-
-    @api.model
     def _case_cash_sql(self, cases_filter):
-        """``SELECT id, case_id, paid_on, amount``: every payment or bank line reconciled with a case's
-        receivables (company currency, cash part only), for the cases ``cases_filter`` (SQL on ``cc``) keeps.
-        Shared by the reports that credit cash to contacts."""
+        """``SELECT id, case_id, due_on, paid_on, amount``: every cash reconciliation with a case's receivables
+        (company currency, money part only, dated by the payment; ``due_on`` the paid line's due date), for the cases ``cases_filter`` (SQL on
+        ``cc``) keeps. The contact and collector reports credit it to contacts. See ``collection.cash``."""
         return SQL(
             """
-            SELECT apr.id, cc.id AS case_id, cm.date AS paid_on, apr.amount * %(factor)s AS amount
+            SELECT cash.partial_id AS id, cc.id AS case_id, cash.due_on, cash.paid_on, cash.amount
               FROM collection_case cc
-              JOIN res_partner lp ON lp.commercial_partner_id = cc.partner_id
-              JOIN account_move_line dl ON dl.partner_id = lp.id AND dl.company_id = cc.company_id
-              JOIN account_account a ON a.id = dl.account_id AND a.account_type = 'asset_receivable'
-              JOIN account_partial_reconcile apr ON apr.debit_move_id = dl.id
-              JOIN account_move_line cl ON cl.id = apr.credit_move_id
-              JOIN account_move cm ON cm.id = cl.move_id
-              %(cash_joins)s
-             WHERE (cm.origin_payment_id IS NOT NULL OR cm.statement_line_id IS NOT NULL) AND %(filter)s
-            """, factor=self._cash_factor_sql(), cash_joins=self._cash_joins_sql(), filter=cases_filter)
+              JOIN (%(cash)s) cash ON cash.partner_id = cc.partner_id AND cash.company_id = cc.company_id
+             WHERE %(filter)s
+            """, cash=self.env["collection.cash"]._rows_sql(), filter=cases_filter)
 
     @api.model
     def _rows_sql(self, columns, rows):
@@ -770,11 +734,6 @@ class CollectionEngine(models.AbstractModel):
                    SQL(", ").join(SQL("%s::%s[]", list(values), SQL(kind))
                                   for values, (_name, kind) in zip(arrays, columns, strict=True)),
                    SQL(", ").join(SQL.identifier(name) for name, _kind in columns))
-
-    @api.model
-    def _cash_factor_sql(self):
-        """Share of a partial reconciliation that is cash (see ``_cash_joins_sql``)."""
-        return SQL("(CASE WHEN rec.total = 0 THEN 1 ELSE LEAST(1, cash.total / rec.total) END)")
 
     # ------------------------------------------------------------------ 4. segment and score
     def _payment_behaviour(self, partner_ids, today):

@@ -251,27 +251,27 @@ class CollectionOffer(models.Model):
 
     # ------------------------------------------------------------------ honouring
     def _collection_cash(self):
-        """{offer id: cash received on its documents since it was made, by its deadline} (payments and bank)."""
+        """{offer id: cash matched with its documents since it was made and paid by its deadline}, in the
+        offer's currency. See ``collection.cash``."""
         offers = self.filtered("confirmed_at")
         if not offers:
             return {}
-        engine = self.env["collection.engine"]
         self.env.flush_all()
+        docs = SQL(
+            """
+            SELECT offer_id, move_id FROM collection_offer_move_rel WHERE offer_id = ANY(%(offers)s)
+             UNION SELECT offer_id, move_id FROM collection_offer_fee_rel WHERE offer_id = ANY(%(offers)s)
+            """, offers=offers.ids)
         self.env.cr.execute(SQL(
             """
-            SELECT o.id, SUM(apr.debit_amount_currency * %(factor)s)
+            SELECT o.id, SUM(cash.amount_currency)
               FROM collection_offer o
-              JOIN (SELECT offer_id, move_id FROM collection_offer_move_rel
-                    UNION SELECT offer_id, move_id FROM collection_offer_fee_rel) docs ON docs.offer_id = o.id
-              JOIN account_move_line dl ON dl.move_id = docs.move_id AND dl.display_type = 'payment_term'
-              JOIN account_partial_reconcile apr ON apr.debit_move_id = dl.id AND apr.create_date >= o.confirmed_at
-              JOIN account_move_line cl ON cl.id = apr.credit_move_id
-              JOIN account_move cm ON cm.id = cl.move_id
-              %(cash_joins)s
-             WHERE o.id = ANY(%(offers)s) AND cm.date <= o.deadline
-               AND (cm.origin_payment_id IS NOT NULL OR cm.statement_line_id IS NOT NULL)
+              JOIN (%(docs)s) docs ON docs.offer_id = o.id
+              JOIN (%(cash)s) cash ON cash.move_id = docs.move_id
+             WHERE cash.matched_at >= o.confirmed_at AND cash.paid_on <= o.deadline
              GROUP BY o.id
-            """, offers=offers.ids, factor=engine._cash_factor_sql(), cash_joins=engine._cash_joins_sql()))
+            """, docs=docs, cash=self.env["collection.cash"]._of_moves_sql(
+                SQL("SELECT move_id FROM (%s) d", docs))))
         return dict(self.env.cr.fetchall())
 
     def _collection_check(self, today=None):

@@ -275,24 +275,23 @@ class CollectionPaymentPlan(models.Model):
 
     @api.model
     def _collection_plan_cash_sql(self, plans_filter):
-        """``SELECT plan_id, received_at, amount``: each cash reconciliation of a covered invoice while the plan
-        ran (activation to end), in the plan's currency, for the plans ``plans_filter`` (SQL on ``p``) keeps.
-        The plan's payment status and the plan-compliance report read the same cash."""
-        engine = self.env["collection.engine"]
+        """``SELECT plan_id, received_at, amount``: the cash matched with a covered invoice while the plan ran
+        (activation to end: the schedule was made from what was open at activation), dated by the payment
+        (``received_at``, what installment deadlines are judged on), in the plan's currency, for the plans
+        ``plans_filter`` (SQL on ``p``) keeps. The plan's status, the compliance report and the forecast read
+        it. See ``collection.cash``."""
         return SQL(
             """
-            SELECT rel.plan_id, apr.create_date AS received_at, apr.debit_amount_currency * %(factor)s AS amount
+            SELECT rel.plan_id, cash.paid_on AS received_at, cash.amount_currency AS amount
               FROM collection_payment_plan p
               JOIN collection_payment_plan_move_rel rel ON rel.plan_id = p.id
-              JOIN account_move_line dl ON dl.move_id = rel.move_id AND dl.display_type = 'payment_term'
-              JOIN account_partial_reconcile apr ON apr.debit_move_id = dl.id AND apr.create_date >= p.activation_date
-                   AND (p.ended_at IS NULL OR apr.create_date < p.ended_at)
-              JOIN account_move_line cl ON cl.id = apr.credit_move_id
-              JOIN account_move cm ON cm.id = cl.move_id
-              %(cash_joins)s
+              JOIN (%(cash)s) cash ON cash.move_id = rel.move_id AND cash.matched_at >= p.activation_date
+                   AND (p.ended_at IS NULL OR cash.matched_at < p.ended_at)
              WHERE p.activation_date IS NOT NULL AND %(filter)s
-               AND (cm.origin_payment_id IS NOT NULL OR cm.statement_line_id IS NOT NULL)
-            """, factor=engine._cash_factor_sql(), cash_joins=engine._cash_joins_sql(), filter=plans_filter)
+            """, cash=self.env["collection.cash"]._of_moves_sql(SQL(
+                "SELECT rel.move_id FROM collection_payment_plan p"
+                " JOIN collection_payment_plan_move_rel rel ON rel.plan_id = p.id WHERE %s", plans_filter)),
+            filter=plans_filter)
 
     def _collection_payment_status(self):
         """Per plan and installment: principal paid, interest paid and what is left.

@@ -77,7 +77,7 @@ class CollectionPlanComplianceReport(models.Model):
                 SELECT lines.id, SUM(cash.amount) AS amount
                   FROM lines
                   JOIN cash ON cash.plan_id = lines.plan_id
-                           AND (cash.received_at AT TIME ZONE 'UTC')::date <= lines.deadline
+                           AND cash.received_at <= lines.deadline
                  GROUP BY lines.id
             ), facts AS (
                 SELECT lines.*, LEAST(lines.amount, GREATEST(0, COALESCE(r.amount, 0)

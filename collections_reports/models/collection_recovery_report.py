@@ -48,17 +48,21 @@ class CollectionRecoveryReport(models.Model):
                 SELECT h.id, h.case_id, h.stage_to_id, h.catch_up, h.amount_entered,
                        (h.date AT TIME ZONE 'UTC')::date AS date_entered,
                        (LEAD(h.date) OVER (PARTITION BY h.case_id ORDER BY h.date, h.id) AT TIME ZONE 'UTC')::date
-                           AS date_left
+                           AS date_left,
+                       LEAD(h.stage_to_id IS NULL) OVER (PARTITION BY h.case_id ORDER BY h.date, h.id) AS left_closed
                   FROM collection_case_stage_history h
             ), cash AS (
                 %(cash)s
             ), recovered AS (
                 -- the cash of every case at once, matched to the stage entry it fell in (a join, not a look-up
-                -- per entry)
+                -- per entry): paid while the case was in the stage (the payment that closes the case, on the
+                -- day it closes, included) on a debt already overdue when the case entered it
                 SELECT e.id, SUM(cash.amount) AS amount
                   FROM entries e
                   JOIN cash ON cash.case_id = e.case_id AND cash.paid_on >= e.date_entered
-                           AND (e.date_left IS NULL OR cash.paid_on < e.date_left)
+                           AND cash.due_on < e.date_entered
+                           AND (e.date_left IS NULL OR cash.paid_on < e.date_left
+                                OR (e.left_closed AND cash.paid_on = e.date_left))
                  WHERE e.stage_to_id IS NOT NULL
                  GROUP BY e.id
             )

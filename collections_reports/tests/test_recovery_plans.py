@@ -82,6 +82,31 @@ class TestRecoveryRate(CollectionsCommon):
             self.assertAlmostEqual(groups[0]["recovery_rate:avg"], 100 * 500 / 2200)
 
 
+    def test_the_payment_that_closes_the_case_is_recovered(self):
+        """Paid in full on the day the case closes: recovered by the stage it leaves."""
+        today = fields.Date.today()
+        invoice = self._invoice_due_on(self.partner_a, today - timedelta(days=20), 1000)
+        self._run(today=today - timedelta(days=1))
+        case = self._case(self.partner_a)
+        self._register_payment(invoice, 1000, day=today)
+        self._run(today=today)
+        self.assertEqual(case.state, "closed")
+        [row] = self.env["collection.recovery.report"].search([("case_id", "=", case.id)])
+        self.assertEqual((row.amount_entered, row.amount_recovered), (1000.0, 1000.0))
+        self.assertEqual(row.recovery_rate, 100.0)
+
+    def test_cash_on_a_debt_not_overdue_is_not_recovery(self):
+        """The debtor pays an invoice that is not due yet: the overdue debt the stage entered is not recovered."""
+        today = fields.Date.today()
+        self._invoice_due_on(self.partner_a, today - timedelta(days=20), 1000)
+        current = self._invoice_due_on(self.partner_a, today + timedelta(days=20), 400)
+        self._run(today=today - timedelta(days=1))
+        case = self._case(self.partner_a)
+        self._register_payment(current, 400, day=today)
+        [row] = self.env["collection.recovery.report"].search([("case_id", "=", case.id)])
+        self.assertEqual((row.amount_entered, row.amount_recovered), (1000.0, 0.0))
+
+
 @tagged("post_install", "-at_install")
 class TestPlanCompliance(PlanBookMixin, CollectionsCommon):
     """Installments kept when the plan's cash covers them (and the earlier ones) by their date plus grace."""
@@ -114,6 +139,28 @@ class TestPlanCompliance(PlanBookMixin, CollectionsCommon):
         self.assertEqual(rows.mapped("kept_count"), [1, 0, 0])
         # in the company's currency too (the same currency here)
         self.assertEqual(rows.mapped("amount_company"), [300.0, 300.0, 300.0])
+
+    def test_installments_judged_on_the_payments_date_not_the_matching(self):
+        """A payment made on time but matched with the invoice days later (a bank line reconciled late)."""
+        today = fields.Date.today()
+        invoice = self._invoice_due_on(self.partner_a, today - timedelta(days=80), 900)
+        self._run(today=today)
+        plan = self._active_plan(invoice, today + timedelta(days=1))
+        # installments 40 and 10 days ago and in 20 days; deadline of the first: 35 days ago
+        self._backdate(plan, 60, [today - timedelta(days=40), today - timedelta(days=10), today + timedelta(days=20)])
+        # 300 paid 38 days ago (three days before the deadline), matched only 30 days ago
+        payment = self._register_payment(invoice, 300, day=today - timedelta(days=38))
+        self.env.flush_all()
+        self.env.cr.execute(SQL(
+            """UPDATE account_partial_reconcile SET create_date = create_date - interval '30 days'
+                WHERE credit_move_id IN (SELECT id FROM account_move_line WHERE move_id = ANY(%s))""",
+            payment.move_id.ids))
+        self.env.invalidate_all()
+        rows = self.env["collection.plan.compliance.report"].search([("plan_id", "=", plan.id)], order="date")
+        self.assertEqual([(r.kept_count, r.amount_on_time) for r in rows], [(1, 300.0), (0, 0.0), (0, 0.0)],
+                         "kept: the money came in before the deadline")
+        # the plan itself counts it too (matched while the plan ran)
+        self.assertEqual(plan.amount_paid, 300.0)
 
     def test_amounts_in_the_company_currency(self):
         today = fields.Date.today()
