@@ -26,3 +26,4 @@ from . import collection_interaction
 from . import collection_contact_report
 from . import collection_offer
 from . import collection_cash
+from . import collection_intake

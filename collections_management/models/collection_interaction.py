@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from markupsafe import Markup, escape
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_amount, format_date, format_datetime
 
@@ -194,11 +194,10 @@ class CollectionInteraction(models.Model):
             if outcome.consequence == "promise":
                 if not interaction.promise_date or not interaction.promise_amount:
                     raise ValidationError(_("A promise to pay needs its date and amount."))
-                promise = self.env["collection.promise"].create({
-                    "case_id": case.id, "date": interaction.promise_date, "amount": interaction.promise_amount,
-                    "source": PROMISE_SOURCE.get(interaction.channel, "other"), "note": interaction.note,
-                    "move_ids": [(6, 0, interaction.move_ids.ids)],
-                })
+                promise = self.env["collection.intake"]._promise(
+                    case, interaction.promise_date, interaction.promise_amount,
+                    PROMISE_SOURCE.get(interaction.channel, "other"), note=interaction.note,
+                    move_ids=[Command.set(interaction.move_ids.ids)])
                 values["promise_id"] = promise.id
             elif outcome.consequence == "dispute":
                 invoice = interaction.dispute_move_id
@@ -206,11 +205,8 @@ class CollectionInteraction(models.Model):
                     raise ValidationError(_("A dispute needs the invoice and the reason."))
                 if invoice.collection_case_id != case:
                     raise ValidationError(_("Invoice %s is not one of this case's invoices.", invoice.name))
-                dispute = self.env["collection.dispute"].create({
-                    "move_id": invoice.id, "reason": interaction.dispute_reason,
-                    "description": interaction.note or outcome.name, "amount_disputed": invoice.amount_residual,
-                    "source": "internal",
-                })
+                dispute = self.env["collection.intake"]._dispute(
+                    invoice, interaction.dispute_reason, interaction.note or outcome.name, "internal")
                 values["dispute_id"] = dispute.id
             elif outcome.consequence == "callback":
                 if not interaction.callback_at or interaction.callback_at <= fields.Datetime.now():

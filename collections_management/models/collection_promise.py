@@ -1,6 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_amount
+from odoo.exceptions import UserError
 
 PROMISE_SOURCES = [
     ("phone", "Phone call"),
@@ -26,7 +25,10 @@ class CollectionPromise(models.Model):
     _inherit = ["mail.thread", "collection.guard.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
-    _collection_system_fields = ("state", "amount_paid", "cancel_reason", "decided_date", "create_date_only")
+    _collection_system_fields = ("state", "amount_paid", "cancel_reason", "decided_date", "create_date_only",
+                                 "replaces_id")
+    # the promise a new one replaces is named when it is made (the intake rules check it), never afterwards
+    _collection_creatable_fields = ("replaces_id",)
 
     case_id = fields.Many2one("collection.case", required=True, index=True, ondelete="cascade", check_company=True)
     partner_id = fields.Many2one(related="case_id.partner_id", store=True, index=True)
@@ -47,39 +49,29 @@ class CollectionPromise(models.Model):
     user_id = fields.Many2one("res.users", "Recorded by", default=lambda self: self.env.user)
     note = fields.Text(groups="collections_management.collections_management_group_collector")
     move_ids = fields.Many2many("account.move", string="Invoices", help="Invoices the promise covers (optional).")
+    replaces_id = fields.Many2one("collection.promise", "Replaces", readonly=True, index="btree_not_null",
+                                 help="The open promise this one took the place of (withdrawn when this was made).")
 
     _amount_positive = models.Constraint("CHECK(amount > 0)", "A promised amount must be positive.")
 
     # ------------------------------------------------------------------ validation
-    def _check_terms(self, date, amount, case):
-        """A promise anyone can record: not in the past, within the horizon, positive, at most the debt."""
-        today = fields.Date.context_today(self)
-        if date < today:
-            raise ValidationError(self.env._("A promise to pay cannot be dated in the past (%s).", date))
-        horizon = case.company_id.collection_promise_horizon_days
-        if horizon and (date - today).days > horizon:
-            raise ValidationError(self.env._(
-                "A promise can be made for at most %(days)s days ahead (until %(limit)s).",
-                days=horizon, limit=fields.Date.add(today, days=horizon)))
-        currency = case.currency_id
-        if currency.compare_amounts(amount, 0) <= 0:
-            raise ValidationError(self.env._("A promised amount must be positive."))
-        owed = case._collection_open_receivable()
-        if currency.compare_amounts(amount, owed) > 0:
-            raise ValidationError(self.env._(
-                "The promised amount (%(amount)s) is more than %(partner)s owes (%(owed)s).",
-                amount=format_amount(self.env, amount, currency), partner=case.partner_id.name,
-                owed=format_amount(self.env, owed, currency)))
-
     @api.model_create_multi
     def create(self, vals_list):
+        """Every channel's promise obeys the intake rules (``collection.intake._check_promise``); a promise
+        that ``replaces_id`` the case's open one withdraws it, in the same transaction."""
         self._collection_check_create_vals(vals_list)
+        Intake = self.env["collection.intake"]
         for vals in vals_list:
             case = self.env["collection.case"].browse(vals.get("case_id"))
-            if case and "date" in vals and "amount" in vals:
-                if case.state != "open":
-                    raise UserError(self.env._("Case %s is closed: no promise can be recorded on it.", case.name))
-                self._check_terms(fields.Date.to_date(vals["date"]), vals["amount"], case)
+            if not case:
+                continue
+            case.lock_for_update()  # two channels promising at once on one case: one after the other
+            replaces = self.browse(vals.get("replaces_id"))
+            Intake._check_promise(case, fields.Date.to_date(vals.get("date")), vals.get("amount") or 0.0,
+                                  replaces=replaces)
+            if replaces:
+                replaces.sudo().write({"state": "cancelled", "decided_date": fields.Date.context_today(self),
+                                       "cancel_reason": self.env._("Replaced by a new promise")})
         return super().create(vals_list)
 
     def write(self, vals):
@@ -88,8 +80,9 @@ class CollectionPromise(models.Model):
                 if promise.state != "open":
                     raise UserError(self.env._("Only an open promise can be changed."))
                 case = self.env["collection.case"].browse(vals.get("case_id", promise.case_id.id))
-                promise._check_terms(fields.Date.to_date(vals.get("date", promise.date)),
-                                     vals.get("amount", promise.amount), case)
+                self.env["collection.intake"]._check_promise(
+                    case, fields.Date.to_date(vals.get("date", promise.date)), vals.get("amount", promise.amount),
+                    replaces=promise)
         return super().write(vals)
 
     def unlink(self):

@@ -13,3 +13,4 @@ from . import test_promise
 from . import test_roles
 from . import test_first_morning
 from . import test_scale
+from . import test_intake

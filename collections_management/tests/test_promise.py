@@ -52,8 +52,11 @@ class TestPromise(CollectionsCommon):
     def test_one_payment_is_applied_to_promises_oldest_first(self):
         move, case = self._case_with(1000)
         first = self._promise(case, 200, days=3)
-        second = self._promise(case, 200, days=6)
         self._register_payment(move, 200)
+        self._run(today=self.TODAY + timedelta(days=1))
+        self.assertEqual((first.state, first.amount_paid), ("kept", 200.0))
+        # a second promise once the first is kept: the same 200 cannot keep it too
+        second = self._promise(case, 200, days=6)
         self._run(today=self.TODAY + timedelta(days=1))
         self.assertEqual((first.state, first.amount_paid), ("kept", 200.0))
         self.assertEqual((second.state, second.amount_paid), ("open", 0.0), "200 does not keep two promises of 200")

@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 from odoo import Command, api, fields, models
-from odoo.exceptions import UserError
 
 from ..models.collection_promise import PROMISE_SOURCES
 
@@ -43,22 +42,12 @@ class CollectionPromiseWizard(models.TransientModel):
             wizard.open_promise_ids = wizard.case_id.promise_ids.filtered(lambda p: p.state == "open")
 
     def action_register(self):
-        """Record the promise (validated by the model), log it on the case; the strategy pauses until its date."""
+        """Record the promise through the intake rules, log it on the case; the strategy pauses until its date."""
         self.ensure_one()
         case = self.case_id
-        open_promises = case.promise_ids.filtered(lambda p: p.state == "open")
-        if open_promises and not self.replace_open:
-            raise UserError(self.env._(
-                "%(partner)s already has an open promise (%(amount)s by %(date)s). Tick \"Replace the open "
-                "promise\" if the customer changed it.", partner=case.partner_id.name,
-                amount=open_promises[0].amount, date=open_promises[0].date))
-        if open_promises:
-            open_promises.sudo().write({"state": "cancelled", "decided_date": fields.Date.context_today(self),
-                                        "cancel_reason": self.env._("Replaced by a new promise")})
-        promise = self.env["collection.promise"].create({
-            "case_id": case.id, "date": self.date, "amount": self.amount, "source": self.source,
-            "note": self.note, "move_ids": [Command.set(self.move_ids.ids)],
-        })
+        promise = self.env["collection.intake"]._promise(
+            case, self.date, self.amount, self.source, replace=self.replace_open, note=self.note,
+            move_ids=[Command.set(self.move_ids.ids)])
         case.message_post(body=self.env._(
             "Promise to pay registered: %(amount)s by %(date)s (%(channel)s). The collection strategy pauses until "
             "then.", amount=promise.amount, date=promise.date,

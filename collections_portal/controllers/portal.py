@@ -1,3 +1,4 @@
+import re
 from datetime import date as Date
 
 from werkzeug.exceptions import NotFound
@@ -5,13 +6,18 @@ from werkzeug.exceptions import NotFound
 from odoo import Command, fields, http
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
-from odoo.tools import consteq
+from odoo.tools import consteq, format_amount, format_date
 
 from odoo.addons.collections_management.models.collection_dispute import DISPUTE_REASONS
 from odoo.addons.payment.controllers.portal import PaymentPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 STEP = 50
+
+
+def _is_id(text):
+    """A record id in a form or a URL: ASCII digits only ("²" is a digit to ``str.isdigit``, not to ``int``)."""
+    return bool(text and re.fullmatch(r"[0-9]{1,12}", text))
 
 
 class _Denied(Exception):
@@ -101,7 +107,7 @@ class CollectionsPortal(PaymentPortal):
 
     def _collection_statement_values(self, case, access_token, page=1, message=None, errors=None, form=None):
         try:
-            page = max(int(page), 1)
+            page = min(max(int(page), 1), 1_000_000)
         except (TypeError, ValueError):
             page = 1
         statement = case.with_context(lang=request.env.context.get("lang"))._collection_statement(page=page, step=STEP)
@@ -118,6 +124,9 @@ class CollectionsPortal(PaymentPortal):
             form=form or {},
             dispute_reasons=[(key, dict(request.env["collection.dispute"]._fields["reason"]._description_selection(
                 request.env))[key]) for key, _label in DISPUTE_REASONS],
+            promise_amount=request.env["collection.intake"].sudo()._format_amount(
+                min(case.amount_overdue or case.amount_due, request.env["collection.intake"].sudo()._promisable(case)),
+                case.currency_id),
             promise_min=today.isoformat(),
             promise_max=fields.Date.add(today, days=horizon).isoformat() if horizon else "",
             pager=portal_pager(
@@ -142,33 +151,33 @@ class CollectionsPortal(PaymentPortal):
             return denied.response
         self._collection_lang(case)
         form = {"date": date, "amount": amount}
+        intake = request.env["collection.intake"].sudo()
         try:
             promised_date = Date.fromisoformat(date or "")
-            promised_amount = float(amount or "")
         except ValueError:
             return self._collection_render_error(
-                case, access_token, {"promise": request.env._("Give a date and an amount, e.g. 2026-12-15 and 1500.")},
-                form)
+                case, access_token, {"promise": request.env._("Choose the date you will pay on.")}, form)
         if case.state != "open":
             return self._collection_render_error(
                 case, access_token, {"promise": request.env._("This statement has nothing left to pay.")}, form)
         try:
+            # typed in the page's language: "1.500.000" is a million and a half in es_419
+            promised_amount = case.currency_id.round(intake._parse_amount(amount))
             with request.env.cr.savepoint():
-                promise = request.env["collection.promise"].sudo().create({
-                    "case_id": case.id, "date": promised_date, "amount": promised_amount, "source": "portal",
-                    "user_id": case.user_id.id,
-                })
+                promise = intake._promise(case, promised_date, promised_amount, "portal", user_id=case.user_id.id)
         except (ValidationError, UserError) as error:
             return self._collection_render_error(case, access_token, {"promise": error.args[0]}, form)
         request.env["collection.engine"].sudo()._schedule_activities(
             case, request.env.ref("mail.mail_activity_data_todo"),
             request.env._("Promise to pay from the portal: %(amount)s by %(date)s",
-                          amount=promise.amount, date=promise.date), fields.Date.context_today(promise))
+                          amount=format_amount(request.env, promise.amount, promise.currency_id),
+                          date=format_date(request.env, promise.date)), fields.Date.context_today(promise))
         request.env["collection.interaction"].sudo()._collection_log([{
             "case_id": case.id, "channel": "portal", "direction": "inbound", "outcome": "promise",
             "source_ref": f"collection.promise,{promise.id}", "promise_id": promise.id,
             "note": request.env._("Promise on the portal: %(amount)s by %(date)s",
-                                  amount=promise.amount, date=promise.date)}])
+                                  amount=format_amount(request.env, promise.amount, promise.currency_id),
+                                  date=format_date(request.env, promise.date))}])
         return request.redirect(self._collection_url(case, access_token, message="promise"))
 
     # ------------------------------------------------------------------ dispute
@@ -182,7 +191,7 @@ class CollectionsPortal(PaymentPortal):
             return denied.response
         self._collection_lang(case)
         form = {"move_id": move_id, "reason": reason, "description": description}
-        invoice = case._collection_portal_invoices([move_id]) if (move_id or "").isdigit() else None
+        invoice = case._collection_portal_invoices([move_id]) if _is_id(move_id) else None
         if not invoice:
             return self._collection_render_error(
                 case, access_token, {"dispute": request.env._("Choose one of your open invoices.")}, form)
@@ -199,10 +208,8 @@ class CollectionsPortal(PaymentPortal):
         responsible = request.env["collection.engine"].sudo()._responsible(case)
         try:
             with request.env.cr.savepoint():
-                dispute = Dispute.create({
-                    "move_id": invoice.id, "reason": reason, "description": description.strip()[:2000],
-                    "source": "portal", "amount_disputed": invoice.amount_residual, "user_id": responsible.id,
-                })
+                dispute = request.env["collection.intake"].sudo()._dispute(
+                    invoice, reason, description.strip()[:2000], "portal", user_id=responsible.id)
         except (ValidationError, UserError) as error:
             return self._collection_render_error(case, access_token, {"dispute": error.args[0]}, form)
         if responsible:
@@ -303,7 +310,7 @@ class CollectionsPortal(PaymentPortal):
             offer._collection_check()
             amount = max(offer.amount_to_pay - offer.amount_received, 0.0)
         elif selection.startswith("inv-"):
-            ids = [part for part in selection[4:].split("-") if part.isdigit()]
+            ids = [part for part in selection[4:].split("-") if _is_id(part)]
             invoices = case._collection_portal_invoices(ids).filtered(lambda m: not m.collection_disputed)
             amount = sum(invoices.mapped("amount_residual"))
         else:
@@ -319,12 +326,10 @@ class CollectionsPortal(PaymentPortal):
                                                 "please contact us to pay them."))
         reference = invoices[:1].name if len(invoices) == 1 else case.name
         if partial and invoices:
-            # the customer pays less than the selection (a partial payment): never more
+            # the customer pays less than the selection (a partial payment): never more. The amount travels in
+            # the transaction route as the pay page wrote it: plain digits and a decimal point.
             currency = currencies or case.company_id.currency_id
-            try:
-                chosen = currency.round(float(partial))
-            except ValueError:
-                raise ValidationError(request.env._("The amount to pay is not a number.")) from None
+            chosen = currency.round(request.env["collection.intake"].sudo()._parse_amount(partial, "en_US"))
             if currency.compare_amounts(chosen, 0) <= 0 or currency.compare_amounts(chosen, amount) > 0:
                 raise ValidationError(request.env._(
                     "The amount to pay must be more than zero and at most %(amount)s.",
@@ -342,11 +347,16 @@ class CollectionsPortal(PaymentPortal):
         self._collection_lang(case)
         if invoice_ids:
             ids = request.httprequest.args.getlist("invoice_ids")
-            selection = "inv-" + "-".join(i for i in ids if i.isdigit())
+            selection = "inv-" + "-".join(i for i in ids if _is_id(i))
         selection = selection.partition("~")[0]
         try:
             full_invoices, full_amount, _reference = self._collection_payment_selection(case, selection)
-            chosen = f"{selection}~{partial}" if partial else selection
+            chosen = selection
+            if partial:
+                # typed in the page's language ("1.000.000" in es_419), passed on as plain digits
+                currency = full_invoices.currency_id[:1] or case.company_id.currency_id
+                typed = request.env["collection.intake"].sudo()._parse_amount(partial)
+                chosen = f"{selection}~{typed:.{currency.decimal_places}f}"
             invoices, amount, reference = self._collection_payment_selection(case, chosen)
         except ValidationError as error:
             return self._collection_render_error(case, access_token, {"pay": error.args[0]}, {})
@@ -358,6 +368,7 @@ class CollectionsPortal(PaymentPortal):
         values.update(self._get_common_page_view_values_collection(case, invoices, amount, currency, reference,
                                                                    chosen, access_token))
         values.update(page_name="collection_pay", case=case, invoices=invoices, amount=amount, currency=currency,
+                      amount_text=request.env["collection.intake"].sudo()._format_amount(amount, currency),
                       reference=reference, statement_url=self._collection_url(case, access_token),
                       full_amount=full_amount, selection=selection)
         return request.render("collections_portal.portal_collection_pay", values)

@@ -366,6 +366,39 @@ class TestPortalStatement(CollectionsCommon, HttpCase):
         self.assertEqual(too_much.status_code, 400)
         self.assertIn("at most", too_much.text)
 
+    def test_amounts_typed_in_the_customers_language(self):
+        """A Latin-American customer types "1.500.000": one and a half million, never 1.50."""
+        self.env["res.lang"]._activate_lang("es_419")
+        partner = self.env["res.partner"].create({"name": "Cliente de Bogotá", "lang": "es_419"})
+        self._portal_invoice(partner, 20, 2000000)
+        self.env["collection.engine"]._run(today=self.today)
+        case = self._case(partner)
+        token = case._portal_ensure_token()
+        statement = self._get(self._url(case, token))
+        self.assertIn('value="2.000.000,00"', statement.text, "the promise's amount shown as the customer types it")
+        url = self._url(case, token, "/promise")
+        when = str(self.today + timedelta(days=5))
+        for typed in ("1.5", "1500.50", "lots"):
+            refused = self._post(url, {"date": when, "amount": typed})
+            self.assertEqual(refused.status_code, 400, typed)
+            self.assertIn("1.500.000,00", refused.text, "the refusal shows the format to use")
+        self.assertFalse(self.env["collection.promise"].search([("case_id", "=", case.id)]))
+        ok = self._post(url, {"date": when, "amount": "1.500.000"})
+        self.assertEqual(ok.status_code, 303)
+        promise = self.env["collection.promise"].search([("case_id", "=", case.id)])
+        self.assertEqual(promise.amount, 1500000.0)
+        # "change the amount" on the pay page: 1.000.000 is a million
+        page = self._get(self._url(case, token, "/pay") + "&selection=overdue&partial=1.000.000")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn('value="1.000.000,00"', page.text)
+        values = self._transaction("overdue~1000000.00", 2000000, token=token, case=case)
+        tx = self.env["payment.transaction"].sudo().search([("reference", "=", values["reference"])])
+        self.assertEqual(tx.amount, 1000000.0)
+        bad = self._get(self._url(case, token, "/pay") + "&selection=overdue&partial=1.000.000,5,0")
+        self.assertEqual(bad.status_code, 400)
+        # ids that are digits to Python but not numbers
+        self.assertEqual(self._get(self._url(case, token, "/pay") + "&invoice_ids=%C2%B2").status_code, 400)
+
     def test_tour_accept_the_plan_offered(self):
         plan = self.env["collection.payment.plan"].create({
             "case_id": self.case.id, "move_ids": [Command.set((self.inv_10 | self.inv_45).ids)],

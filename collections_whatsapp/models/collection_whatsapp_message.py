@@ -351,17 +351,16 @@ class CollectionWhatsappMessage(models.Model):
             self.outcome = _("Task for the collector.")
 
     def _promise(self, when, text, cust):
-        """A promise of what is claimed (else all that is owed) on the date the customer wrote, confirmed back."""
+        """A promise of what is claimed (else all that may be promised) on the date the customer wrote, confirmed
+        back; refused as on every channel when the case already has an open promise."""
         case, _ = self.case_id, self.env._
-        owed = case._collection_open_receivable()
+        owed = self.env["collection.intake"].sudo()._promisable(case)
         claimed = case._collection_claimed_total()
         amount = min(claimed, owed) if case.currency_id.compare_amounts(claimed, 0) > 0 else owed
         try:
             with self.env.cr.savepoint():
-                promise = self.env["collection.promise"].sudo().create({
-                    "case_id": case.id, "date": when, "amount": amount, "source": "whatsapp",
-                    "user_id": case.user_id.id, "note": text,
-                })
+                promise = self.env["collection.intake"].sudo()._promise(
+                    case, when, amount, "whatsapp", user_id=case.user_id.id, note=text)
         except (ValidationError, UserError) as error:
             self._reply(cust._("We could not record that date: %s A collector will contact you.", error.args[0]))
             self._task(_("Promise on WhatsApp could not be recorded"), f"{text}\n{error.args[0]}")
@@ -390,10 +389,8 @@ class CollectionWhatsappMessage(models.Model):
         responsible = self.env["collection.engine"].sudo()._responsible(case)
         try:
             with self.env.cr.savepoint():
-                dispute = self.env["collection.dispute"].sudo().create({
-                    "move_id": invoice.id, "reason": "other", "description": text[:2000], "source": "whatsapp",
-                    "amount_disputed": invoice.amount_residual, "user_id": responsible.id,
-                })
+                dispute = self.env["collection.intake"].sudo()._dispute(
+                    invoice, "other", text[:2000], "whatsapp", user_id=responsible.id)
         except (ValidationError, UserError) as error:
             self._task(_("Dispute on WhatsApp could not be recorded"), f"{text}\n{error.args[0]}")
             self.outcome = _("Dispute refused: %s", error.args[0])

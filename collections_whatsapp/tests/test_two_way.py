@@ -165,6 +165,16 @@ class TestWhatsappTwoWay(CollectionsCommon, HttpCase):
         self.assertTrue(any("Promise to pay on WhatsApp" in (summary or "")
                             for summary in self._activities().mapped("summary")), "the collector is told")
 
+    def test_a_second_promise_while_one_is_open_is_refused(self):
+        first = self._say("I will pay on Friday").promise_id
+        self.assertTrue(first)
+        again = self._say(f"pagaré el {(fields.Date.context_today(self.case) + timedelta(days=12)).isoformat()}")
+        self.assertFalse(again.promise_id)
+        self.assertEqual(self.env["collection.promise"].search([("case_id", "=", self.case.id)]), first,
+                         "the open promise stands; no second one")
+        self.assertIn("already has an open promise", self._answers(again).body)
+        self.assertIn("could not be recorded", " ".join(self._activities().mapped("summary")))
+
     def test_promise_button_asks_for_the_date_then_a_date_alone_is_the_promise(self):
         tapped = self._say("I will pay on…", payload=PAYLOAD_PROMISE)
         self.assertFalse(tapped.promise_id)
