@@ -27,3 +27,4 @@ from . import collection_contact_report
 from . import collection_offer
 from . import collection_cash
 from . import collection_intake
+from . import collection_ceiling

@@ -96,14 +96,10 @@ class CollectionFeeRule(models.Model):
         return self.currency_id._convert(amount, move.currency_id, move.company_id,
                                          move.invoice_date or move.date, round=False)
 
-    def _daily_rate(self, company):
-        """(rate per day as a fraction, capped?) with the company's legal ceiling applied."""
+    def _daily_rate(self):
+        """The rule's simple daily rate as a fraction (a yearly rate over 365 days, a monthly one over 30)."""
         self.ensure_one()
-        daily = self.rate / 100 / (365 if self.rate_period == "year" else 30)
-        ceiling = company.collection_max_annual_rate
-        if ceiling and daily > ceiling / 100 / 365:
-            return ceiling / 100 / 365, True
-        return daily, False
+        return self.rate / 100 / (365 if self.rate_period == "year" else 30)
 
     @api.model
     def _reductions_after(self, moves, since):
@@ -136,6 +132,11 @@ class CollectionFeeRule(models.Model):
         (or the end of the grace days) to today. Disputed and excluded invoices,
         invoices under an active payment plan, and (unless the rule compounds)
         fee and interest documents are never charged.
+
+        Every charge of an invoice, all rules together and with what was charged
+        before (fees and the interest of plans on it), stays within the legal
+        ceiling (``collection.ceiling``): a charge above it is cut, and the
+        charge says by how much (``amount_cut``) and what the ceiling allowed.
         """
         charges = []
         moves = moves.filtered(lambda m: m.move_type == "out_invoice" and m.state == "posted"
@@ -143,16 +144,24 @@ class CollectionFeeRule(models.Model):
         moves -= moves._collection_not_actionable()
         if not moves:
             return charges
+        Ceiling = self.env["collection.ceiling"]
         done = {}
+        charged = self._charged_before(moves)  # every rule's fees and plan interest, per invoice
         for fee in self.env["collection.fee"].sudo().search([("move_id", "in", moves.ids), ("rule_id", "in", self.ids),
                                                             ("state", "!=", "cancelled")]):
             entry = done.setdefault((fee.rule_id.id, fee.move_id.id), {"total": 0.0, "last": None})
             entry["total"] += fee.amount if fee.state == "posted" else 0.0
             entry["last"] = max(entry["last"] or fee.date_to, fee.date_to)
         earliest = min(moves.mapped("invoice_date_due"))
-        reductions = self._reductions_after(moves, earliest) if "interest" in self.mapped("fee_type") else {}
-        for rule in self:
-            for move in moves.filtered(lambda m, rule=rule: m.company_id == rule.company_id):
+        reductions = self._reductions_after(moves, earliest)
+        rules = self.sorted(lambda r: (r.sequence, r.id))
+        for move in moves:
+            currency = move.currency_id
+            residual = move.amount_residual
+            move_reductions = reductions.get(move.id, [])
+            ceiling = Ceiling._max_late_charges(move.company_id, residual, move_reductions, move.invoice_date_due,
+                                                today)
+            for rule in rules.filtered(lambda r, move=move: r.company_id == move.company_id):
                 if move.collection_charge_type and not rule.compound:
                     continue
                 if rule.stage_ids and move.collection_stage_id not in rule.stage_ids:
@@ -163,9 +172,6 @@ class CollectionFeeRule(models.Model):
                 if start > today:
                     continue
                 previous = done.get((rule.id, move.id), {"total": 0.0, "last": None})
-                currency = move.currency_id
-                residual = move.amount_residual
-                capped = False
                 rate_applied = 0.0
                 if rule.fee_type in ("fixed", "percent"):
                     if previous["last"]:
@@ -180,41 +186,55 @@ class CollectionFeeRule(models.Model):
                     date_to = today
                     if date_from > date_to:
                         continue
-                    daily, capped = rule._daily_rate(move.company_id)
+                    daily = rule._daily_rate()
                     rate_applied = daily * 365 * 100
-                    amount = rule._interest(residual, reductions.get(move.id, []), date_from, date_to, daily)
+                    amount = rule._interest(residual, move_reductions, date_from, date_to, daily)
                 amount = max(amount, rule._to_invoice_currency(rule.min_amount, move))
                 if rule.max_amount:
                     amount = min(amount, rule._to_invoice_currency(rule.max_amount, move) - previous["total"])
                 amount = currency.round(amount)
+                allowed, cut = None, 0.0
+                if ceiling is not None:
+                    # what the ceiling leaves for this charge, once every earlier charge is counted
+                    allowed = currency.round(max(ceiling - charged[move.id], 0.0))
+                    if currency.compare_amounts(amount, allowed) > 0:
+                        cut, amount = currency.round(amount - allowed), allowed
                 if currency.compare_amounts(amount, 0) <= 0:
                     continue
+                charged[move.id] += amount
                 charges.append({
                     "rule_id": rule.id, "move_id": move.id, "date_from": date_from, "date_to": date_to,
                     "days": (date_to - date_from).days + 1, "base_amount": residual, "amount": amount,
-                    "currency_id": currency.id, "rate_applied": rate_applied, "rate_capped": capped,
+                    "currency_id": currency.id, "rate_applied": rate_applied, "rate_capped": bool(cut),
+                    "ceiling_amount": allowed or 0.0, "amount_cut": cut,
                 })
         return charges
 
     @api.model
-    def _interest(self, residual_now, reductions, date_from, date_to, daily):
-        """Simple interest over [date_from, date_to] on each day's open amount.
+    def _charged_before(self, moves):
+        """{move id: late charges already on it} in its currency: every rule's posted fees, and the interest
+        invoiced by payment plans covering it (its share of each plan's interest, by open amount)."""
+        charged = dict.fromkeys(moves.ids, 0.0)
+        for move, amount in self.env["collection.fee"].sudo()._read_group(
+                [("move_id", "in", moves.ids), ("state", "=", "posted")], ["move_id"], ["amount:sum"]):
+            charged[move.id] += amount
+        plans = self.env["collection.payment.plan"].sudo().search([("move_ids", "in", moves.ids),
+                                                                  ("interest_move_ids", "!=", False)])
+        for plan in plans:
+            interest = sum(plan.interest_move_ids.filtered(
+                lambda m: m.state == "posted" and m.payment_state != "reversed").mapped("amount_untaxed"))
+            if not interest or plan.currency_id.is_zero(plan.amount_total):
+                continue
+            for move in plan.move_ids & moves:
+                share = move.amount_total / sum(plan.move_ids.mapped("amount_total"))
+                charged[move.id] += interest * share
+        return charged
 
-        A day's open amount is today's plus every reduction (payment, credit
-        note) dated after that day: a payment dated D already lowers day D.
-        """
-        total, day = 0.0, date_from
-        changes = sorted((d, a) for d, a in reductions if d > date_from)
-        owed_from_start = residual_now + sum(a for d, a in reductions if d > date_from)
-        owed = owed_from_start
-        for change_day, amount in changes:
-            if change_day > date_to:
-                break
-            total += owed * daily * (change_day - day).days
-            owed -= amount
-            day = change_day
-        total += owed * daily * ((date_to - day).days + 1)
-        return total
+    @api.model
+    def _interest(self, residual_now, reductions, date_from, date_to, daily):
+        """Simple interest over [date_from, date_to] on each day's open amount (``collection.ceiling``'s days)."""
+        segments = self.env["collection.ceiling"]._open_segments(residual_now, reductions, date_from, date_to)
+        return sum(owed * daily * days for owed, days in segments)
 
     def _charge(self, moves, today=None):
         """Post the fees of these rules on ``moves``: one posted fee invoice per charge. Idempotent."""
@@ -246,7 +266,8 @@ class CollectionFee(models.Model):
     _check_company_auto = True
     _collection_system_fields = (
         "rule_id", "move_id", "currency_id", "date_from", "date_to", "days", "base_amount", "amount",
-        "rate_applied", "rate_capped", "fee_move_id", "state", "waive_reason", "waive_move_id", "waived_by_id",
+        "rate_applied", "rate_capped", "ceiling_amount", "amount_cut", "fee_move_id", "state", "waive_reason",
+        "waive_move_id", "waived_by_id",
     )
 
     rule_id = fields.Many2one("collection.fee.rule", required=True, ondelete="restrict", index=True)
@@ -262,6 +283,10 @@ class CollectionFee(models.Model):
     amount = fields.Monetary(required=True)
     rate_applied = fields.Float("Annual rate applied (%)", digits=(16, 4))
     rate_capped = fields.Boolean("Capped at the legal ceiling")
+    ceiling_amount = fields.Monetary("Ceiling left", help="What the legal ceiling allowed for this charge, once "
+                                                         "the invoice's earlier late charges were counted.")
+    amount_cut = fields.Monetary("Cut by the ceiling", help="What the rules asked above the legal ceiling: not "
+                                                            "charged.")
     fee_move_id = fields.Many2one("account.move", "Fee invoice", readonly=True, ondelete="restrict")
     state = fields.Selection([("posted", "Posted"), ("waived", "Waived"), ("cancelled", "Cancelled")],
                              default="posted", required=True, index=True)

@@ -4,7 +4,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, float_round
+from odoo.tools import SQL, float_round, format_amount
 
 FREQUENCY_STEP = {
     "weekly": relativedelta(weeks=1),
@@ -152,14 +152,17 @@ class CollectionPaymentPlan(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._collection_check_create_vals(vals_list)
-        plans = super().create(vals_list)
-        for plan in plans:
-            number = (max(plan.case_id.sudo().plan_ids.mapped("sequence_number")) or 0) + 1
-            plan.sudo().write({
-                "sequence_number": number,
-                "name": self.env._("%(case)s · Plan %(number)s", case=plan.case_id.name, number=number),
-            })
-        plans._compute_schedule()
+        # the plan and its schedule are one: a schedule refused (terms, legal ceiling) leaves no plan behind
+        with self.env.cr.savepoint():
+            plans = super().create(vals_list)
+            for plan in plans:
+                number = (max(plan.case_id.sudo().plan_ids.mapped("sequence_number")) or 0) + 1
+                plan.sudo().write({
+                    "sequence_number": number,
+                    "name": self.env._("%(case)s · Plan %(number)s", case=plan.case_id.name, number=number),
+                })
+            plans._compute_schedule()
+            self.env.flush_all()
         return plans
 
     def write(self, vals):
@@ -247,6 +250,20 @@ class CollectionPaymentPlan(models.Model):
                           "interest_amount": 0.0, "is_down_payment": True})
         lines += [{"sequence": i + 1, "date": d, "amount": a, "interest_amount": r}
                   for i, (d, a, r) in enumerate(zip(dates, split(financed), split(interest)))]
+        if interest:
+            # plan interest is a charge for paying late too: within the legal ceiling for each installment's
+            # principal until its date (collection.ceiling)
+            today = fields.Date.context_today(self)
+            limit = self.env["collection.ceiling"]._max_schedule_interest(
+                self.case_id.company_id, today, [(line["date"], line["amount"]) for line in lines])
+            if limit is not None and currency.compare_amounts(interest, limit) > 0:
+                raise ValidationError(self.env._(
+                    "The plan's interest (%(interest)s, %(rate)s %%) is above the legal ceiling of %(ceiling)s %% a "
+                    "year for this schedule: at most %(limit)s (%(max_rate)s %% of the financed amount).",
+                    interest=format_amount(self.env, interest, currency), rate=self.interest_rate,
+                    ceiling=self.case_id.company_id.collection_max_annual_rate,
+                    limit=format_amount(self.env, currency.round(limit), currency),
+                    max_rate=float_round(100 * limit / financed, 2, rounding_method="DOWN")))
         return {"amount_total": total, "interest_amount": interest, "lines": lines}
 
     def _compute_schedule(self):

@@ -61,9 +61,10 @@ class ResCompany(models.Model):
         help="Gives the income account and taxes of payment plan interest invoices.",
     )
     collection_max_annual_rate = fields.Float(
-        "Maximum annual interest rate (%)",
-        help="Legal ceiling on late interest (e.g. Colombia's usury rate). Caps every late fee rule; "
-             "0: no ceiling.",
+        "Legal ceiling on late charges (effective annual %)",
+        help="The legal ceiling as an effective annual rate, e.g. Colombia's usury rate (tasa de usura) certified "
+             "for the current period. Caps the sum of every late charge on an invoice (interest, fees, minimums, "
+             "every rule, plan interest) at (1 + rate)^(days/365) - 1 of the open amount; 0: no ceiling.",
     )
     collection_promise_horizon_days = fields.Integer(
         "Promise horizon (days)", default=60,

@@ -179,11 +179,48 @@ class TestLateFees(CollectionsCommon):
         wizard = self.env["collection.fee.wizard"].with_context(
             active_model="collection.case", active_ids=self._case(self.partner_a).ids).create({"date": self.TODAY})
         line = wizard.line_ids
-        # capped at 18.25 % a year: 0.05 % a day, 20 days on 1000 = 10.00 (uncapped: 20.00)
-        self.assertEqual((line.amount, line.rate_capped), (10.0, True))
-        self.assertAlmostEqual(line.rate_applied, 18.25, places=4)
+        # the rule asks 0.1 % a day: 20 days on 1000 = 20.00; the ceiling, 18.25 % effective a year, allows
+        # 1000 * (1.1825^(20/365) - 1) = 9.23 for those 20 days
+        self.assertEqual((line.amount, line.rate_capped, line.ceiling_amount, line.amount_cut),
+                         (9.23, True, 9.23, 10.77))
+        self.assertAlmostEqual(line.rate_applied, 36.5, places=4, msg="the rule's own rate, cut by amount")
+        self.assertEqual((wizard.ceiling_rate, wizard.total_cut), (18.25, 10.77), "the preview shows the cut")
         fee = wizard.action_charge() and self.env["collection.fee"].search([("move_id", "=", line.move_id.id)])
-        self.assertTrue(fee.rate_capped)
+        self.assertEqual((fee.amount, fee.rate_capped, fee.amount_cut), (9.23, True, 10.77))
+
+    def test_the_ceiling_is_an_effective_annual_rate(self):
+        """30 days on 1,000,000 at Colombia's 25.52 % EA: at most 18,857.37, not 20,975.34."""
+        self.company.collection_max_annual_rate = 25.52
+        rule = self._rule(fee_type="interest", rate=25.52)
+        move = self._invoice(self.partner_a, 30, 1000000)
+        fee = rule._charge(move, self.TODAY)
+        # the rule's simple rate: 1,000,000 * 0.2552 / 365 * 30 = 20,975.34
+        # the ceiling: 1,000,000 * (1.2552^(30/365) - 1) = 18,857.37
+        self.assertEqual((fee.days, fee.amount, fee.amount_cut), (30, 18857.37, 2117.97))
+        # ten more days: the ceiling over the 40 days, less the 18,857.37 already charged
+        later = rule._charge(move, self.TODAY + timedelta(days=10))
+        # the rule asks 1,000,000 * 0.2552 / 365 * 10 = 6,991.78; the ceiling over the 40 days is
+        # 1,000,000 * (1.2552^(40/365) - 1) = 25,221.85, of which 18,857.37 is charged: 6,364.48 left
+        self.assertEqual((later.amount, later.amount_cut), (6364.48, 627.30))
+        self.assertEqual(fee.amount + later.amount, 25221.85)
+
+    def test_fees_and_minimums_within_the_ceiling_all_rules_together(self):
+        self.company.collection_max_annual_rate = 25.52
+        # a 10 % fee ten days late: at most 1,000,000 * (1.2552^(10/365) - 1) = 6,246.69, not 100,000
+        percent = self._rule(fee_type="percent", percent=10, sequence=1)
+        move = self._invoice(self.partner_a, 10, 1000000)
+        fee = percent._charge(move, self.TODAY)
+        self.assertEqual((fee.amount, fee.amount_cut), (6246.69, 93753.31))
+        # two rules of 20 % each on another invoice: together within the same ceiling
+        other = self._invoice(self.partner_a, 10, 1000000)
+        second = self._rule(fee_type="percent", percent=20, sequence=2)
+        third = self._rule(fee_type="percent", percent=20, sequence=3)
+        fees = (second | third)._charge(other, self.TODAY)
+        self.assertEqual(fees.mapped("amount"), [6246.69], "the first takes the whole ceiling, the second nothing")
+        # a minimum of 50 where the ceiling allows 1,000 * (1.2552^(11/365) - 1) = 6.87
+        small = self._invoice(self.partner_a, 11, 1000)
+        minimum = self._rule(fee_type="interest", rate=1, min_amount=50)
+        self.assertEqual(minimum._charge(small, self.TODAY).amount, 6.87, "a minimum never beats the ceiling")
 
     def test_disputed_excluded_and_planned_invoices_get_no_fee_and_no_reminder(self):
         rule = self._rule(fee_type="fixed", fixed_amount=15)

@@ -41,6 +41,21 @@ class TestPaymentPlan(CollectionsCommon):
         plan.line_ids.invalidate_recordset()
         return [(line.amount_paid, line.state) for line in plan.line_ids.sorted("sequence")]
 
+    def test_plan_interest_within_the_legal_ceiling(self):
+        """20 % over three months (about 204 % a year) is refused where the ceiling is 25.52 % EA."""
+        self.company.collection_max_annual_rate = 25.52
+        move = self._invoice(self.partner_a, 40, 900000)
+        # 3 x 300,000 due in 30, 61 and 91 days (TODAY is 16 March: 15 April, 15 May, 15 June);
+        # the ceiling: 300,000 * ((1.2552^(30/365) - 1) + (1.2552^(60/365) - 1) + (1.2552^(91/365) - 1))
+        #            = 300,000 * (0.018857 + 0.038070 + 0.058304) = 34,569.65
+        limit = sum(300000 * (1.2552 ** (days / 365) - 1) for days in (30, 60, 91))
+        self.assertAlmostEqual(limit, 34569.65, places=1)
+        with self.assertRaisesRegex(ValidationError, "above the legal ceiling"):
+            self._plan(move, interest_rate=20)
+        self.assertFalse(self.env["collection.payment.plan"].search([("case_id", "=", self._case(self.partner_a).id)]))
+        plan = self._plan(move, run=False, interest_rate=3.8)   # 34,200 of interest: within
+        self.assertEqual(plan.interest_amount, 34200.0)
+
     def test_activation_posts_nothing_and_cash_basis_vat_waits_for_cash(self):
         self.company.tax_exigibility = True
         transition = self.env["account.account"].create({

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 
 class CollectionFeeWizard(models.TransientModel):
@@ -13,6 +13,9 @@ class CollectionFeeWizard(models.TransientModel):
     date = fields.Date("Charge up to", required=True, default=fields.Date.context_today)
     line_ids = fields.One2many("collection.fee.wizard.line", "wizard_id", compute="_compute_line_ids")
     total = fields.Float(compute="_compute_line_ids", digits="Account")
+    total_cut = fields.Float("Cut by the legal ceiling", compute="_compute_line_ids", digits="Account")
+    ceiling_rate = fields.Float("Legal ceiling (effective annual %)", compute="_compute_ceiling_rate",
+                                help="The company's ceiling on late charges (0: none), in force today.")
 
     @api.model
     def default_get(self, fields_list):
@@ -31,12 +34,25 @@ class CollectionFeeWizard(models.TransientModel):
             [("company_id", "in", (moves.company_id or self.env.company).ids)]).ids)]
         return res
 
+    @api.constrains("date")
+    def _check_date(self):
+        for wizard in self:
+            if wizard.date > fields.Date.context_today(wizard):
+                raise ValidationError(self.env._("Late fees are charged for days that have passed: choose today "
+                                                 "or an earlier date."))
+
     @api.depends("move_ids", "rule_ids", "date")
     def _compute_line_ids(self):
         for wizard in self:
             charges = wizard.rule_ids._compute_charges(wizard.move_ids, wizard.date)
             wizard.line_ids = [fields.Command.clear()] + [fields.Command.create(c) for c in charges]
             wizard.total = sum(c["amount"] for c in charges)
+            wizard.total_cut = sum(c["amount_cut"] for c in charges)
+
+    @api.depends("move_ids")
+    def _compute_ceiling_rate(self):
+        for wizard in self:
+            wizard.ceiling_rate = (wizard.move_ids.company_id[:1] or self.env.company).collection_max_annual_rate
 
     def action_charge(self):
         self.ensure_one()
@@ -69,3 +85,8 @@ class CollectionFeeWizardLine(models.TransientModel):
     currency_id = fields.Many2one("res.currency", readonly=True)
     rate_applied = fields.Float("Annual rate applied (%)", digits=(16, 4), readonly=True)
     rate_capped = fields.Boolean("Capped at the legal ceiling", readonly=True)
+    ceiling_amount = fields.Float("Ceiling left", readonly=True,
+                                  help="What the legal ceiling allows for this charge, once the invoice's earlier "
+                                       "late charges are counted.")
+    amount_cut = fields.Float("Cut by the ceiling", readonly=True,
+                              help="What the rules ask above the legal ceiling: not charged.")
