@@ -28,3 +28,5 @@ from . import collection_offer
 from . import collection_cash
 from . import collection_intake
 from . import collection_ceiling
+from . import collection_allocation
+from . import collection_overdue

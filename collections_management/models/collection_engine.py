@@ -379,8 +379,7 @@ class CollectionEngine(models.AbstractModel):
             """
             SELECT l.move_id, lp.commercial_partner_id, l.company_id, l.amount_residual, COALESCE(l.date_maturity, l.date),
                    (%(today)s::date - COALESCE(l.date_maturity, l.date)) AS days,
-                   (COALESCE(m.collection_excluded, FALSE) OR COALESCE(m.collection_disputed, FALSE)
-                    OR COALESCE(p.collection_excluded, FALSE)) AS skip,
+                   %(set_aside)s AS skip,
                    s.id AS stage_id, s.day_from, (l.move_id = ANY(%(planned)s)) AS in_plan
               FROM account_move_line l
               JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
@@ -402,7 +401,7 @@ class CollectionEngine(models.AbstractModel):
                %(company_filter)s
             """,
             today=today, partners=list(partner_ids), company_filter=company_filter,
-            planned=self._planned_move_ids(partner_ids),
+            planned=self._planned_move_ids(partner_ids), set_aside=self.env["collection.overdue"]._set_aside_sql(),
         ))
         moves = {}
         debtors = defaultdict(lambda: {
@@ -428,7 +427,8 @@ class CollectionEngine(models.AbstractModel):
                 move["days"] = days
             if stage_id and (move["stage_from"] is None or day_from > move["stage_from"]):
                 move.update(stage=stage_id, stage_from=day_from)
-            if days > 0:
+            if days > 0 and not skip:
+                # overdue and claimed (collection.overdue): disputed and excluded debt is owed, not overdue
                 debtor["amount_overdue"] += residual
                 if debtor["oldest_due_date"] is None or maturity < debtor["oldest_due_date"]:
                     debtor["oldest_due_date"] = maturity

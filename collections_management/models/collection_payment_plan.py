@@ -119,6 +119,13 @@ class CollectionPaymentPlan(models.Model):
             above_restructures = plan.restructure_count > plan.company_id.collection_plan_max_restructures
             plan.needs_approval = bool(not approved and (above_amount or above_restructures))
 
+    def _collection_next_line(self):
+        """The installment to pay next: the earliest one with something left to pay (arrears first)."""
+        self.ensure_one()
+        lines = self._collection_payment_status().get(self.id, {})
+        return self.line_ids.filtered(lambda l: lines.get(l.id, {}).get("residual")).sorted(
+            lambda l: (l.date, l.sequence))[:1]
+
     def _compute_payments(self):
         status = self._collection_payment_status()
         for plan in self:

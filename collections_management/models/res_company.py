@@ -70,6 +70,14 @@ class ResCompany(models.Model):
         "Promise horizon (days)", default=60,
         help="A promise to pay can be made for a date at most this many days ahead.",
     )
+    collection_allocation_order = fields.Selection(
+        [("charges_first", "Costs, then interest and late fees, then the debt (Civil Code art. 1653)"),
+         ("oldest_first", "Oldest debt first")],
+        "What a payment settles first", default="charges_first", required=True,
+        help="How a customer's payment on the portal (everything overdue, a selection, a plan installment) is "
+             "applied to their documents. Colombian Civil Code art. 1653: interest before capital unless the "
+             "creditor agrees otherwise.",
+    )
     collection_catch_up_policy = fields.Selection(
         [("review", "Place debtors in their stages, legal candidates for review"),
          ("fire", "Act on each debtor's current stage at once")],

@@ -347,7 +347,9 @@ class TestEngine(CollectionsCommon):
         excluded.write({"collection_excluded": True, "collection_exclusion_reason": "Agreed with CFO"})
         self._run()
         case_a, case_b = self._case(self.partner_a), self._case(self.partner_b)
-        self.assertEqual(case_a.amount_overdue, 100, "a disputed invoice stays in the totals")
+        self.assertEqual((case_a.amount_due, case_a.amount_overdue), (100, 0),
+                         "a disputed invoice stays in what is owed, not in what is claimed as overdue")
+        self.assertEqual((case_b.amount_due, case_b.amount_overdue), (80, 0))
         self.assertFalse(case_a.stage_id, "but it leaves collections")
         self.assertFalse(case_a.execution_ids)
         self.assertFalse(case_b.execution_ids)

@@ -49,11 +49,14 @@ class TestWorkflow(CollectionsCommon):
             dispute.with_user(self.collector).write({"resolution": "Credit note agreed"})
         self._run()
         self.assertFalse(self._case(self.partner_a).stage_id, "a disputed invoice leaves collections")
-        self.assertEqual(self._case(self.partner_a).amount_overdue, 300, "but stays in the totals")
+        case = self._case(self.partner_a)
+        self.assertEqual((case.amount_due, case.amount_overdue), (300, 0),
+                         "owed (in the totals), not claimed as overdue while in review (collection.overdue)")
         dispute.with_user(self.manager).action_reject()
         self.assertFalse(move.collection_disputed)
         self._run()
-        self.assertEqual(self._case(self.partner_a).stage_id, self.stage_by_code["administrative"])
+        self.assertEqual(case.stage_id, self.stage_by_code["administrative"])
+        self.assertEqual(case.amount_overdue, 300, "rejected: overdue again")
 
     def test_dispute_validation(self):
         move = self._invoice(self.partner_a, 20, 300)

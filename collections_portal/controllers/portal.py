@@ -286,18 +286,23 @@ class CollectionsPortal(PaymentPortal):
         selection, _sep, partial = selection.partition("~")
         today = fields.Date.context_today(case)
         Move = request.env["account.move"].sudo()
-        base = [("commercial_partner_id", "=", case.partner_id.id), ("company_id", "=", case.company_id.id),
-                ("move_type", "=", "out_invoice"), ("state", "=", "posted"), ("amount_residual", ">", 0),
-                ("collection_disputed", "=", False)]
         if selection == "overdue":
-            invoices = Move.search(base + [("invoice_date_due", "<", today)], order="invoice_date_due, id")
-            amount = sum(invoices.mapped("amount_residual"))
+            # what is overdue and claimed (collection.overdue): installments due before today, not under the
+            # plan, disputed or excluded; fees and interest included, settled in the allocation order
+            lines = request.env["collection.overdue"].sudo()._claimed_lines(case.partner_id, case.company_id, today)
+            invoices = Move.browse(list(dict.fromkeys(move_id for _line, move_id, _amount, _cur in lines))).filtered(
+                lambda m: m.move_type == "out_invoice")
+            amount = sum(amount_currency for _line, move_id, _amount, amount_currency in lines
+                         if move_id in invoices.ids)
         elif selection == "installment":
             plan = case.plan_id
             if not plan or plan.state != "active" or not plan.next_amount:
                 return Move, 0.0, ""
-            invoices = plan.move_ids.filtered(lambda m: m.amount_residual > 0).sorted(
-                lambda m: (m.invoice_date_due or m.date, m.id))
+            # the installment's interest invoice and the covered invoices: paid in the allocation order, the
+            # interest first by default, so that paying what is asked keeps the installment
+            line = plan._collection_next_line()
+            interest = line.interest_move_id.filtered(lambda m: m.state == "posted" and m.amount_residual > 0)
+            invoices = interest | plan.move_ids.filtered(lambda m: m.amount_residual > 0)
             amount = min(plan.next_amount, sum(invoices.mapped("amount_residual")))
         elif selection == "offer":
             offer = request.env["collection.offer"].sudo().search([("case_id", "=", case.id), ("state", "=", "open"),
@@ -410,6 +415,10 @@ class CollectionsPortal(PaymentPortal):
             case = self._collection_case(case_id, access_token)
         except _Denied:
             raise ValidationError(request.env._("This link has expired or is not valid.")) from None
+        if selection.partition("~")[0] == "installment" and case.plan_id.state == "active":
+            # the installment being paid owes its interest: invoiced now if it was not yet (the transaction is
+            # a POST; the pay page, a GET, only showed the amount)
+            case.plan_id._collection_next_line()._collection_post_interest()
         invoices, amount, reference = self._collection_payment_selection(case, selection)
         if not invoices or amount <= 0:
             raise ValidationError(request.env._("There is nothing to pay in this selection."))
@@ -422,6 +431,6 @@ class CollectionsPortal(PaymentPortal):
             "partner_id": partner.id,
             "reference_prefix": reference,
         })
-        tx_sudo = self._create_transaction(custom_create_values={"invoice_ids": [Command.set(invoices.ids)]},
-                                           **kwargs)
+        tx_sudo = self._create_transaction(custom_create_values={"invoice_ids": [Command.set(invoices.ids)],
+                                                                 "collection_case_id": case.id}, **kwargs)
         return tx_sudo._get_processing_values()

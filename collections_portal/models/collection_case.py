@@ -58,8 +58,9 @@ class CollectionCase(models.Model):
         """What the customer's statement shows, read from the ledger with a fixed number of queries.
 
         Totals and stage buckets come from the debtor's open receivable lines in
-        the case's company (company currency); invoices are paged in SQL, worst
-        first; credits (credit notes, payments not yet applied) are listed
+        the case's company (company currency), overdue as ``collection.overdue``
+        says (what is under a payment plan or in review is shown apart); invoices
+        are paged in SQL, worst first; credits (credit notes, payments not yet applied) are listed
         beside them.
         """
         self.ensure_one()
@@ -71,29 +72,33 @@ class CollectionCase(models.Model):
               FROM account_move_line l
               JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
               JOIN res_partner p ON p.id = l.partner_id
+              JOIN res_partner cp ON cp.id = p.commercial_partner_id
               JOIN account_move m ON m.id = l.move_id
              WHERE p.commercial_partner_id = %(partner)s AND l.company_id = %(company)s
                AND l.parent_state = 'posted' AND l.amount_residual != 0
             """, partner=self.partner_id.id, company=self.company_id.id)
+        Overdue = self.env["collection.overdue"]
+        overdue_sql, on_hold_sql = Overdue._overdue_sql(today), Overdue._on_hold_sql(partner="cp")
         cr.execute(SQL(
             """
             SELECT COALESCE(SUM(l.amount_residual) FILTER (WHERE l.amount_residual > 0), 0),
-                   COALESCE(SUM(l.amount_residual) FILTER (WHERE l.amount_residual > 0
-                                                           AND COALESCE(l.date_maturity, l.date) < %(today)s), 0),
+                   COALESCE(SUM(l.amount_residual) FILTER (WHERE l.amount_residual > 0 AND %(overdue)s
+                                                           AND NOT %(on_hold)s), 0),
+                   COALESCE(SUM(l.amount_residual) FILTER (WHERE l.amount_residual > 0 AND %(on_hold)s), 0),
                    COALESCE(SUM(-l.amount_residual) FILTER (WHERE l.amount_residual < 0), 0),
                    COUNT(DISTINCT l.move_id) FILTER (WHERE l.amount_residual > 0)
             %(base)s
-            """, today=today, base=base))
-        due, overdue, credit, invoice_count = cr.fetchone()
+            """, overdue=overdue_sql, on_hold=on_hold_sql, base=base))
+        due, overdue, on_hold, credit, invoice_count = cr.fetchone()
         stages = self.env["collection.stage"].sudo().search(
             [("company_id", "=", self.company_id.id), ("day_from", ">", 0)], order="day_from")
         buckets = [{"label": self._collection_bucket_label(stage), "day_from": stage.day_from,
                     "day_to": 0 if stage.open_ended else stage.day_to, "amount": 0.0} for stage in stages]
         cr.execute(SQL(
             """
-            SELECT %(today)s::date - COALESCE(l.date_maturity, l.date) AS days, l.amount_residual
-            %(base)s AND l.amount_residual > 0 AND COALESCE(l.date_maturity, l.date) < %(today)s
-            """, today=today, base=base))
+            SELECT %(today)s::date - %(due)s AS days, l.amount_residual
+            %(base)s AND l.amount_residual > 0 AND %(overdue)s AND NOT %(on_hold)s
+            """, today=today, due=Overdue._due_sql(), overdue=overdue_sql, on_hold=on_hold_sql, base=base))
         for days, amount in cr.fetchall():
             for bucket in reversed(buckets):
                 if days >= bucket["day_from"]:
@@ -129,7 +134,8 @@ class CollectionCase(models.Model):
             "currency": self.currency_id,
             "amount_due": due,
             "amount_overdue": overdue,
-            "amount_not_due": due - overdue,
+            "amount_on_hold": on_hold,
+            "amount_not_due": due - overdue - on_hold,
             "amount_credit": credit,
             "invoice_count": invoice_count,
             "buckets": [bucket for bucket in buckets if bucket["amount"]],

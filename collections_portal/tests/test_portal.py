@@ -351,6 +351,73 @@ class TestPortalStatement(CollectionsCommon, HttpCase):
         self.assertEqual(self.inv_10.amount_residual, 100.0, "the newer one is untouched")
         self.assertEqual(plan.line_ids.sorted("date")[0].state, "paid", "and the plan sees its first installment paid")
 
+    def test_paying_the_installment_asked_keeps_it_interest_included(self):
+        """The portal asks principal + interest: paying exactly that pays the interest invoice and the principal."""
+        self.company.collection_interest_product_id = self.env["product.product"].create(
+            {"name": "Intereses de financiación", "type": "service", "taxes_id": []})
+        plan = self.env["collection.payment.plan"].create({
+            "case_id": self.case.id, "move_ids": [Command.set((self.inv_10 | self.inv_45).ids)],
+            "installment_count": 3, "first_date": self.today + timedelta(days=7), "interest_rate": 3})
+        plan.action_propose()
+        plan.action_accept(channel="backend")
+        first = plan.line_ids.sorted("date")[0]
+        # 300 financed: 100 of principal and 3 of interest (3 % of 300 over three installments) an installment
+        self.assertEqual((first.amount, first.interest_amount, plan.next_amount), (100.0, 3.0, 103.0))
+        self.assertFalse(first.interest_move_id, "interest is invoiced as it falls due")
+        values = self._transaction("installment", 103)
+        tx = self.env["payment.transaction"].sudo().search([("reference", "=", values["reference"])])
+        interest = first.interest_move_id
+        self.assertTrue(interest, "invoiced when the customer pays the installment")
+        self.assertEqual((tx.amount, tx.invoice_ids), (103.0, interest | self.inv_10 | self.inv_45))
+        tx._set_done()
+        tx._post_process()
+        self.assertEqual(interest.payment_state, "paid", "the interest first (Civil Code art. 1653)")
+        self.assertEqual(self.inv_45.amount_residual, 100.0, "then the principal, oldest first")
+        first.invalidate_recordset()
+        self.assertEqual(first.state, "paid", "paying what the portal asked keeps the installment")
+        self.assertTrue(tx.payment_id.move_id.line_ids.filtered("reconciled"), "the payment is fully used")
+
+    def test_a_partial_payment_settles_charges_first_or_oldest_first(self):
+        fee_rule = self.env["collection.fee.rule"].create({
+            "name": "Cuota de cobranza", "fee_type": "fixed", "fixed_amount": 40,
+            "product_id": self.env["product.product"].create({"name": "Late fee", "type": "service",
+                                                              "taxes_id": []}).id})
+        fee = fee_rule._charge(self.inv_120, self.today).fee_move_id
+        self.assertEqual(fee.amount_residual, 40.0)
+        selection = f"inv-{self.inv_120.id}-{fee.id}"
+        tx = self.env["payment.transaction"].sudo().search(
+            [("reference", "=", self._transaction(f"{selection}~100", 340)["reference"])])
+        tx._set_done()
+        tx._post_process()
+        # 100 paid: the fee's 40 first, then 60 of the 300 principal
+        self.assertEqual((fee.amount_residual, self.inv_120.amount_residual), (0.0, 240.0))
+        # the company may choose oldest first: the principal, due 120 days ago, before the fee due today
+        self.company.collection_allocation_order = "oldest_first"
+        fee_2 = fee_rule.copy({"name": "Otra cuota"})._charge(self.inv_45, self.today).fee_move_id
+        tx = self.env["payment.transaction"].sudo().search(
+            [("reference", "=", self._transaction(f"inv-{self.inv_45.id}-{fee_2.id}~100", 240)["reference"])])
+        tx._set_done()
+        tx._post_process()
+        self.assertEqual((fee_2.amount_residual, self.inv_45.amount_residual), (40.0, 100.0))
+
+    def test_debt_under_the_plan_is_not_overdue_on_the_portal(self):
+        """The portal and the back office say the same: what the active plan covers is not overdue."""
+        plan = self.env["collection.payment.plan"].create({
+            "case_id": self.case.id, "move_ids": [Command.set((self.inv_10 | self.inv_45).ids)],
+            "installment_count": 3, "first_date": self.today + timedelta(days=7)})
+        plan.action_propose()
+        plan.action_accept(channel="backend")
+        self.env["collection.engine"]._run(today=self.today)
+        self.assertEqual(self.case.amount_overdue, 300.0, "the back office: the 120-day invoice only")
+        page = self._get(self._url(token=self.token))
+        self.assertIn("300.00", self._text(page, "o_collections_total_overdue"))
+        self.assertIn("300.00", self._text(page, "o_collections_total_on_hold"), "100 + 200 under the plan")
+        self.assertIn("50.00", self._text(page, "o_collections_total_not_due"))
+        values = self._transaction("overdue", 999)
+        tx = self.env["payment.transaction"].sudo().search([("reference", "=", values["reference"])])
+        self.assertEqual((tx.amount, tx.invoice_ids), (300.0, self.inv_120),
+                         "pay everything overdue: not what the plan collects by its own dates")
+
     def test_partial_payment_at_most_the_selection(self):
         page = self._get(self._url(token=self.token, suffix="/pay") + "&selection=overdue&partial=150")
         self.assertEqual(page.status_code, 200)
