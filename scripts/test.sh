@@ -9,6 +9,8 @@ start_postgres
 prepare_venv
 
 ADDONS=${ADDONS_TO_TEST:-$ADDONS}
+# the Mexican and Colombian charts, for the money tests on real localizations (cash-basis IVA, usury ceiling)
+EXTRA_ADDONS="$EXTRA_ADDONS,l10n_mx,l10n_co"
 # test-only addons (test_addons/): e.g. Enterprise's whatsapp model names, to prove we never clash
 TEST_ADDONS=${TEST_ADDONS-test_collections_whatsapp_clash}
 ADDONS_PATH="$ADDONS_PATH,$ROOT/test_addons"

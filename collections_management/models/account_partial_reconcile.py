@@ -30,20 +30,3 @@ class AccountMoveLine(models.Model):
         lines = self.with_context(collection_allocation_move_ids=None)
         rest = lines.env["collection.allocation"]._reconcile_in_order(lines, order)
         return super(AccountMoveLine, rest).reconcile() if len(rest) > 1 else {}
-
-    def _reconcile_plan(self, reconciliation_plan):
-        """A payment that completes a settlement offer honours it at once (portal, register payment, bank)."""
-        res = super()._reconcile_plan(reconciliation_plan)
-        if not self.env.context.get("collection_offer_checking"):
-            def flatten(plan):
-                for item in plan:
-                    if isinstance(item, (list, tuple)):
-                        yield from flatten(item)
-                    else:
-                        yield item
-            moves = self.env["account.move.line"].concat(*flatten(reconciliation_plan)).move_id
-            offers = self.env["collection.offer"].sudo().search(
-                [("state", "=", "open"), "|", ("move_ids", "in", moves.ids), ("fee_move_ids", "in", moves.ids)])
-            if offers:
-                offers._collection_check()
-        return res

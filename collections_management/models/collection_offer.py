@@ -22,7 +22,7 @@ class CollectionOffer(models.Model):
     _order = "id desc"
     _check_company_auto = True
     _collection_system_fields = ("state", "amount_base", "amount_fees", "approved_by_id", "confirmed_at",
-                                 "settlement_move_id", "decided_date", "amount_received")
+                                 "settlement_move_id", "decided_date", "amount_received", "settlement_reversal_id")
 
     name = fields.Char(compute="_compute_name", store=True)
     case_id = fields.Many2one("collection.case", required=True, index=True, check_company=True, ondelete="cascade")
@@ -57,6 +57,9 @@ class CollectionOffer(models.Model):
                                    help="Payments reconciled from then on count towards the offer.")
     decided_date = fields.Date(readonly=True)
     settlement_move_id = fields.Many2one("account.move", "Settlement entry", readonly=True)
+    settlement_reversal_id = fields.Many2one(
+        "account.move", "Settlement reversed by", readonly=True,
+        help="The payment that honoured the offer was cancelled: its settlement was reversed by this entry.")
     user_id = fields.Many2one("res.users", "Offered by", default=lambda self: self.env.user, readonly=True)
 
     _one_open_per_case = models.UniqueIndex("(case_id) WHERE state IN ('draft', 'to_approve', 'open')",
@@ -184,6 +187,19 @@ class CollectionOffer(models.Model):
             raise ValidationError(_("The deadline of an offer cannot be in the past (%s).", self.deadline))
         if not self.discount_percent and not self.waiver_percent:
             raise ValidationError(_("An offer gives a discount, a waiver of fees and interest, or both."))
+        if self.kind == "early":
+            today = fields.Date.context_today(self)
+            due = [move.collection_due_date or move.invoice_date_due for move in self.move_ids]
+            if any(day < today for day in due):
+                raise ValidationError(_("An early-payment offer covers invoices not yet due: %s is overdue.",
+                                        ", ".join(m.name for m, d in zip(self.move_ids, due, strict=True) if d < today)))
+            if self.deadline and self.deadline > min(due):
+                raise ValidationError(_(
+                    "An early-payment offer is paid before the invoices fall due: its deadline cannot be after "
+                    "%s.", format_date(self.env, min(due))))
+        if self.company_id.collection_offer_vat == "reduce" and self.company_id.collection_offer_method != "credit_note":
+            raise ValidationError(_("A forgiven amount that reduces VAT is settled by a credit note: choose the "
+                                    "credit note method in the Collections settings."))
 
     # ------------------------------------------------------------------ workflow
     def action_confirm(self):
@@ -275,24 +291,65 @@ class CollectionOffer(models.Model):
         return dict(self.env.cr.fetchall())
 
     def _collection_check(self, today=None):
-        """Honour the open offers paid by their deadline; expire those past it. Idempotent."""
+        """Decide offers from cash (``collection.cash``), idempotently: honour the open ones paid by their
+        deadline, expire the unpaid ones past it, and undo an honoured one whose cash is gone (its payment
+        cancelled or unreconciled): the settlement is reversed and the offer is open again, or expired.
+
+        Called by the refresh queue after every reconciliation and by the daily cron, never by a page view.
+        A settlement that cannot be posted (settings missing) leaves the offer open and tells its collector.
+        """
         today = today or fields.Date.context_today(self)
-        # a clean context (a payment's flags such as skip_invoice_sync must not reach the settlement), and the
-        # settlement's own reconciliations must not check the offer again
+        # a clean context (a payment's flags such as skip_invoice_sync must not reach the settlement)
         context = {key: value for key, value in self.env.context.items()
                    if key in ("lang", "tz", "allowed_company_ids")}
-        offers = self.with_context(context, collection_offer_checking=True).filtered(lambda o: o.state == "open")
+        offers = self.with_context(context).filtered(lambda o: o.state in ("open", "honoured"))
         cash = offers._collection_cash()
         for offer in offers:
             received = offer.currency_id.round(cash.get(offer.id, 0.0))
             if offer.currency_id.compare_amounts(received, offer.amount_received):
                 offer.sudo().amount_received = received
-            if offer.currency_id.compare_amounts(received, offer.amount_to_pay) >= 0:
-                offer._collection_honour()
-            elif offer.deadline < today:
+            paid = offer.currency_id.compare_amounts(received, offer.amount_to_pay) >= 0
+            if offer.state == "open" and paid:
+                try:
+                    with self.env.cr.savepoint():
+                        offer._collection_honour()
+                except UserError as error:
+                    self.env["collection.engine"].sudo()._schedule_activities(
+                        offer.case_id, self.env.ref("mail.mail_activity_data_todo"),
+                        self.env._("Offer paid but not settled: %s", error.args[0]), today)
+            elif offer.state == "open" and offer.deadline < today:
                 offer.sudo().write({"state": "expired", "decided_date": today})
                 offer.case_id.message_post(body=self.env._("Offer expired unpaid: nothing was forgiven (%s).",
                                                            offer.name))
+            elif offer.state == "honoured" and not paid:
+                offer._collection_undo(today)
+
+    @api.model
+    def _collection_check_cases(self, cases, today=None):
+        """The offers of ``cases`` that cash may decide (open, or honoured and still standing on that cash)."""
+        self.sudo().search([("case_id", "in", cases.ids), ("state", "in", ("open", "honoured"))])._collection_check(
+            today)
+
+    def _collection_undo(self, today):
+        """The cash that honoured the offer is gone: reverse the settlement (a reversal, never a reset to draft),
+        and the offer is open again until its deadline, or expired past it."""
+        self.ensure_one()
+        move = self.settlement_move_id.sudo()
+        reversal = self.env["account.move"]
+        if move and move.state == "posted":
+            # the settlement is matched with the documents: unmatched first, then cancelled by its reversal
+            move.line_ids.filtered(lambda l: l.account_id.account_type == "asset_receivable").remove_move_reconcile()
+            reversal = move._reverse_moves([{
+                "ref": self.env._("Offer %s: its payment was cancelled", self.name),
+                "date": today, "invoice_date": today if move.is_invoice() else False}], cancel=True)
+            move.collection_offer_id = False  # an offer has one standing settlement (unique key)
+        state = "open" if self.deadline >= today else "expired"
+        self.sudo().write({"state": state, "decided_date": False if state == "open" else today,
+                           "settlement_move_id": False, "settlement_reversal_id": reversal.id or False})
+        self.case_id.message_post(body=self.env._(
+            "The payment that honoured %(offer)s was cancelled: its settlement %(entry)s is reversed by %(reversal)s "
+            "and the offer is %(state)s.", offer=self.name, entry=move.name or "-", reversal=reversal.name or "-",
+            state=dict(self._fields["state"]._description_selection(self.env))[state]))
 
     @api.model
     def _cron_check_offers(self):
@@ -314,6 +371,37 @@ class CollectionOffer(models.Model):
             amount=format_amount(self.env, self.amount_received, self.currency_id),
             deadline=format_date(self.env, self.deadline), entry=move.name or "-"))
 
+    def _collection_settlement_lines(self, doc, account):
+        """Credit note lines forgiving what is open on ``doc``.
+
+        Where the company's law lets a discount reduce VAT (Mexico: Ley del IVA art. 7, a discount granted
+        reduces the value the tax is paid on; the credit note is a CFDI de egreso with its IVA), the forgiven
+        amount carries the invoice's taxes in the invoice's proportions: with cash-basis VAT the forgiven part
+        is then never declared collected. Elsewhere (Colombia: the VAT was owed when invoiced and a debt
+        forgiven later does not reduce it) the settlement carries no tax and the VAT stays owed.
+        """
+        name = self.env._("Settlement discount on %s", doc.name)
+        forgiven = doc.amount_residual
+        if self.company_id.collection_offer_vat != "reduce":
+            return [{"name": name, "account_id": account.id, "quantity": 1, "price_unit": forgiven,
+                     "tax_ids": [Command.clear()]}]
+        currency = doc.currency_id
+        products = doc.invoice_line_ids.filtered(lambda l: l.display_type == "product")
+        groups = {}
+        for line in products:
+            groups.setdefault(line.tax_ids, 0.0)
+            groups[line.tax_ids] += line.price_total
+        total = sum(groups.values()) or 1.0
+        lines, left = [], forgiven
+        for index, (taxes, amount) in enumerate(groups.items()):
+            # this tax group's share of what is forgiven, taxes included; the last takes the rounding
+            share = left if index == len(groups) - 1 else currency.round(forgiven * amount / total)
+            left -= share
+            per_unit = taxes.compute_all(1.0, currency=currency)["total_included"] if taxes else 1.0
+            lines.append({"name": name, "account_id": account.id, "quantity": 1,
+                          "price_unit": currency.round(share / per_unit), "tax_ids": [Command.set(taxes.ids)]})
+        return lines
+
     def _collection_post_settlement(self, docs, account):
         """One posted document forgiving each covered document's open amount, one receivable line per document."""
         company, currency = self.company_id, self.currency_id
@@ -323,11 +411,16 @@ class CollectionOffer(models.Model):
                 "move_type": "out_refund", "partner_id": self.partner_id.id, "currency_id": currency.id,
                 "collection_offer_id": self.id,
                 "invoice_date": fields.Date.context_today(self), "ref": ref, "invoice_payment_term_id": False,
-                "invoice_line_ids": [Command.create({
-                    "name": self.env._("Settlement discount on %s", doc.name), "account_id": account.id,
-                    "quantity": 1, "price_unit": doc.amount_residual, "tax_ids": [Command.clear()],
-                }) for doc in docs],
+                "invoice_line_ids": [Command.create(vals) for doc in docs
+                                     for vals in self._collection_settlement_lines(doc, account)],
             })
+            # taxes rounded on the credit note may leave a cent between it and what is open: an untaxed line
+            # takes it, so the documents close exactly
+            gap = currency.round(sum(docs.mapped("amount_residual")) - move.amount_total)
+            if not currency.is_zero(gap):
+                move.write({"invoice_line_ids": [Command.create({
+                    "name": self.env._("Rounding of the settlement"), "account_id": account.id, "quantity": 1,
+                    "price_unit": gap, "tax_ids": [Command.clear()]})]})
             move.action_post()
             # one credit note, one receivable line: reconciled with every document (it covers them exactly)
             receivable = move.line_ids.filtered(lambda l: l.account_id.account_type == "asset_receivable")

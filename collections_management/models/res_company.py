@@ -70,6 +70,13 @@ class ResCompany(models.Model):
         "Promise horizon (days)", default=60,
         help="A promise to pay can be made for a date at most this many days ahead.",
     )
+    collection_offer_vat = fields.Selection(
+        [("keep", "VAT stays owed on what is forgiven (no tax on the settlement)"),
+         ("reduce", "What is forgiven is a discount: it carries the invoice's VAT (Mexico, LIVA art. 7)")],
+        "VAT on forgiven amounts", compute="_compute_collection_offer_vat", store=True, readonly=False,
+        help="Whether the part of an invoice a settlement offer forgives reduces its VAT. Mexico: a discount "
+             "reduces the taxable value (Ley del IVA art. 7) and the credit note carries the IVA, so cash-basis "
+             "IVA is never declared on it. Colombia: the VAT was owed when invoiced and stays owed.")
     collection_allocation_order = fields.Selection(
         [("charges_first", "Costs, then interest and late fees, then the debt (Civil Code art. 1653)"),
          ("oldest_first", "Oldest debt first")],
@@ -100,6 +107,12 @@ class ResCompany(models.Model):
         "Block invoices for customers on credit hold",
         help="Posting a customer invoice for a partner on credit hold needs a Collections Manager.",
     )
+
+    @api.depends("country_id")
+    def _compute_collection_offer_vat(self):
+        for company in self:
+            # Mexico's discounts reduce IVA (LIVA art. 7); elsewhere the forgiven part keeps its VAT by default
+            company.collection_offer_vat = "reduce" if company.country_id.code == "MX" else "keep"
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -16,6 +16,7 @@ class ResConfigSettings(models.TransientModel):
     collection_offer_method = fields.Selection(related="company_id.collection_offer_method", readonly=False)
     collection_allocation_order = fields.Selection(related="company_id.collection_allocation_order",
                                                    readonly=False)
+    collection_offer_vat = fields.Selection(related="company_id.collection_offer_vat", readonly=False)
     collection_offer_account_id = fields.Many2one(related="company_id.collection_offer_account_id", readonly=False)
     collection_offer_journal_id = fields.Many2one(related="company_id.collection_offer_journal_id", readonly=False)
     collection_plan_max_restructures = fields.Integer(related="company_id.collection_plan_max_restructures",

@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, tagged
 
@@ -29,6 +29,13 @@ class TestSettlementOffer(CollectionsCommon):
 
     def _settlements(self):
         return self.env["account.move"].search([("collection_offer_id", "!=", False)])
+
+    def _pay(self, move, amount):
+        """A payment registered in the back office; the refresh queue then decides the offers (the cron Odoo
+        triggers after every reconciliation)."""
+        payment = self._register_payment(move, amount, day=self.today)
+        self.env["collection.engine"]._cron_refresh()
+        return payment
 
     def test_within_the_limits_the_offer_is_made_at_once(self):
         stage = self.case.stage_id
@@ -67,9 +74,9 @@ class TestSettlementOffer(CollectionsCommon):
         self.case.stage_id.write({"offer_max_discount": 10, "offer_max_waiver": 100})
         offer = self._offer(discount_percent=10, waiver_percent=100)
         offer.action_confirm()
-        self._register_payment(self.invoice, 400, day=self.today)
+        self._pay(self.invoice, 400)
         self.assertEqual((offer.state, offer.amount_received), ("open", 400.0), "not yet: 400 of 900")
-        self._register_payment(self.invoice, 500, day=self.today)
+        self._pay(self.invoice, 500)
         self.assertEqual((offer.state, offer.amount_received), ("honoured", 900.0))
         refund = offer.settlement_move_id
         # what was left: 100 on the invoice, 50 on the fee, forgiven by one credit note without taxes
@@ -92,7 +99,7 @@ class TestSettlementOffer(CollectionsCommon):
         offer = self._offer(discount_percent=10)
         offer.action_confirm()
         self.assertFalse(offer.fee_move_ids, "no waiver asked: the fee stays owed")
-        self._register_payment(self.invoice, 900, day=self.today)
+        self._pay(self.invoice, 900)
         entry = offer.settlement_move_id
         self.assertEqual((offer.state, entry.move_type, entry.state), ("honoured", "entry", "posted"))
         debit = sum(entry.line_ids.mapped("debit"))
@@ -106,14 +113,14 @@ class TestSettlementOffer(CollectionsCommon):
         self.case.stage_id.write({"offer_max_discount": 10})
         offer = self._offer(discount_percent=10)
         offer.action_confirm()
-        self._register_payment(self.invoice, 500, day=self.today)
+        self._pay(self.invoice, 500)
         offer._collection_check(today=offer.deadline)
         self.assertEqual(offer.state, "open", "still time on the deadline itself")
         offer._collection_check(today=offer.deadline + timedelta(days=1))
         self.assertEqual(offer.state, "expired")
         self.assertFalse(self._settlements())
         self.assertEqual(self.invoice.amount_residual, 500.0, "the payment applies normally, nothing forgiven")
-        self._register_payment(self.invoice, 400, day=self.today)
+        self._pay(self.invoice, 400)
         self.assertEqual(offer.state, "expired", "a late payment does not revive it")
         self.assertFalse(self._settlements())
 
@@ -136,21 +143,81 @@ class TestSettlementOffer(CollectionsCommon):
             self._offer(discount_percent=5)
 
     def test_early_payment_incentive_on_invoices_not_yet_due(self):
+        self._freeze_today()
         soon = self._invoice(self.partner_b, -3, 2000)   # due in 3 days: the preventive stage
         self.env["collection.engine"]._run(today=self.TODAY)
         case = self._case(self.partner_b)
         case.user_id = self.collector
         case.stage_id.write({"offer_max_discount": 2})
-        offer = self.env["collection.offer"].with_user(self.collector).create({
-            "case_id": case.id, "kind": "early", "discount_percent": 2, "deadline": self.today + timedelta(days=5),
-            "move_ids": [(6, 0, soon.ids)]})
+        Offer = self.env["collection.offer"].with_user(self.collector)
+        values = {"case_id": case.id, "kind": "early", "discount_percent": 2, "move_ids": [(6, 0, soon.ids)]}
+        # paid before the invoice falls due, not after
+        with self.assertRaisesRegex(ValidationError, "deadline cannot be after"):
+            Offer.create({**values, "deadline": self.TODAY + timedelta(days=5)})
+        offer = Offer.create({**values, "deadline": self.TODAY + timedelta(days=3)})
         # the invoice not yet due, 2 % off: 1,960 to pay
         self.assertEqual((offer.move_ids, offer.amount_to_pay), (soon, 1960.0))
         offer.with_user(self.collector).action_confirm()
         self.assertEqual(offer.state, "open", "within the preventive stage's limit")
-        self._register_payment(soon, 1960, day=self.today)
+        # paid on time but only 1,000: nothing forgiven; a payment after the deadline does not count
+        self._register_payment(soon, 1000, day=self.TODAY + timedelta(days=2))
+        self._register_payment(soon, 960, day=self.TODAY + timedelta(days=4))
+        offer._collection_check(today=self.TODAY + timedelta(days=4))
+        self.assertEqual((offer.state, offer.amount_received), ("expired", 1000.0))
+        self.assertFalse(offer.settlement_move_id)
+        self.assertEqual(soon.amount_residual, 40.0, "the 40 stays owed")
+        # an early offer on an invoice already overdue is refused
+        with self.assertRaisesRegex(ValidationError, "is overdue"):
+            self.env["collection.offer"].create({
+                "case_id": self.case.id, "kind": "early", "discount_percent": 2,
+                "deadline": self.TODAY + timedelta(days=1), "move_ids": [(6, 0, self.invoice.ids)]})
+
+    def test_an_early_offer_paid_on_time_is_honoured(self):
+        self._freeze_today()
+        soon = self._invoice(self.partner_b, -3, 2000)
+        self.env["collection.engine"]._run(today=self.TODAY)
+        case = self._case(self.partner_b)
+        case.stage_id.write({"offer_max_discount": 2})
+        offer = self.env["collection.offer"].create({
+            "case_id": case.id, "kind": "early", "discount_percent": 2, "deadline": self.TODAY + timedelta(days=3),
+            "move_ids": [(6, 0, soon.ids)]})
+        offer.action_confirm()
+        self._register_payment(soon, 1960, day=self.TODAY + timedelta(days=1))
+        self.env["collection.engine"]._cron_refresh()
         self.assertEqual((offer.state, soon.payment_state, offer.settlement_move_id.amount_total),
                          ("honoured", "paid", 40.0))
+
+    def test_a_cancelled_payment_reverses_the_settlement(self):
+        """The payment that honoured an offer is cancelled: the settlement is reversed, never reset to draft,
+        and the offer is open again until its deadline."""
+        self.case.stage_id.write({"offer_max_discount": 10})
+        offer = self._offer(discount_percent=10)
+        offer.action_confirm()
+        payment = self._pay(self.invoice, 900)
+        settlement = offer.settlement_move_id
+        self.assertEqual((offer.state, settlement.amount_total, self.invoice.payment_state),
+                         ("honoured", 100.0, "paid"))
+        payment.action_draft()
+        payment.action_cancel()
+        self.env["collection.engine"]._cron_refresh()
+        self.assertEqual((offer.state, offer.amount_received, offer.settlement_move_id), ("open", 0.0,
+                                                                                          self.env["account.move"]))
+        self.assertEqual(settlement.state, "posted", "never reset to draft")
+        reversal = offer.settlement_reversal_id
+        self.assertEqual((reversal.state, reversal.reversed_entry_id, reversal.amount_total),
+                         ("posted", settlement, 100.0))
+        receivable = settlement.line_ids.filtered(lambda l: l.account_id.account_type == "asset_receivable")
+        self.assertEqual(receivable.matched_debit_ids.debit_move_id.move_id, reversal,
+                         "the settlement is matched with its reversal only")
+        self.assertEqual((self.invoice.amount_residual, self.invoice.payment_state), (1000.0, "not_paid"),
+                         "nothing forgiven any more, nothing paid")
+        for move in settlement | reversal:
+            self.assertEqual(sum(move.line_ids.mapped("debit")), sum(move.line_ids.mapped("credit")))
+        # paid again by the deadline: honoured again, by a new settlement
+        self._pay(self.invoice, 900)
+        self.assertEqual(offer.state, "honoured")
+        self.assertNotEqual(offer.settlement_move_id, settlement)
+        self.assertEqual(self.invoice.payment_state, "paid")
 
     def test_the_offer_email_states_amount_deadline_and_link(self):
         self.case.stage_id.write({"offer_max_discount": 10})
@@ -179,3 +246,70 @@ class TestSettlementOfferUi(CollectionsCommon, HttpCase):
         offer = case.offer_ids
         self.assertEqual((offer.state, offer.discount_percent, offer.amount_to_pay, offer.user_id),
                          ("open", 10.0, 900.0, self.collector))
+
+
+@tagged("post_install", "-at_install")
+class TestSettlementOfferCashBasisVat(CollectionsCommon):
+    """Mexico's chart: IVA 16 % on cash basis. What an offer forgives is settled, and its IVA is never declared
+    collected where a discount reduces it (Ley del IVA art. 7); where VAT stays owed, it is declared."""
+
+    @classmethod
+    @CollectionsCommon.setup_country("mx")
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.tax_exigibility = True
+        cls.company.collection_offer_account_id = cls.company_data["default_account_expense"]
+        cls.iva = cls.env["account.chart.template"].with_company(cls.company).ref("tax12")
+        cls.iva_collected = cls.iva.invoice_repartition_line_ids.filtered(
+            lambda line: line.repartition_type == "tax").account_id
+        cls.invoice = cls.env["account.move"].create({
+            "move_type": "out_invoice", "partner_id": cls.partner_a.id, "invoice_date": cls.TODAY - timedelta(days=40),
+            "invoice_line_ids": [Command.create({"product_id": cls.product_a.id, "price_unit": 1000.0,
+                                                 "tax_ids": [Command.set(cls.iva.ids)]})]})
+        cls.invoice.invoice_payment_term_id = False
+        cls.invoice.invoice_date_due = cls.TODAY - timedelta(days=40)
+        cls.invoice.action_post()
+        cls.env["collection.engine"]._run(today=cls.TODAY)
+        cls.case = cls.env["collection.case"].search([("partner_id", "=", cls.partner_a.id),
+                                                      ("company_id", "=", cls.company.id)])
+        cls.case.stage_id.offer_max_discount = 10
+
+    def _iva_declared(self):
+        """IVA moved to the collected account by the cash-basis entries of the invoice and its settlement."""
+        caba = self.env["account.move"].search([("tax_cash_basis_origin_move_id", "!=", False),
+                                                ("company_id", "=", self.company.id)])
+        return -sum(caba.line_ids.filtered(lambda l: l.account_id == self.iva_collected).mapped("balance"))
+
+    def _honoured_offer(self):
+        self._freeze_today()
+        offer = self.env["collection.offer"].create({
+            "case_id": self.case.id, "discount_percent": 10, "deadline": self.TODAY + timedelta(days=10)})
+        offer.action_confirm()
+        # 1,000 + 16 % IVA = 1,160; 10 % off: 1,044 to pay
+        self.assertEqual((offer.amount_base, offer.amount_to_pay), (1160.0, 1044.0))
+        self._register_payment(self.invoice, 1044, day=self.TODAY)
+        self.env["collection.engine"]._cron_refresh()
+        self.assertEqual(offer.state, "honoured")
+        self.assertEqual((self.invoice.amount_residual, self.invoice.payment_state), (0.0, "paid"),
+                         "the forgiven part is settled: nothing left to chase")
+        return offer
+
+    def test_a_discount_reduces_iva(self):
+        self.assertEqual((self.iva.amount, self.iva.tax_exigibility), (16.0, "on_payment"), "Mexico's IVA 16 %")
+        self.assertEqual(self.company.collection_offer_vat, "reduce", "Mexico's default")
+        settlement = self._honoured_offer().settlement_move_id
+        # the 116 forgiven is 100 of price and 16 of IVA, on a credit note with the invoice's IVA
+        self.assertEqual((settlement.amount_untaxed, settlement.amount_tax, settlement.amount_total),
+                         (100.0, 16.0, 116.0))
+        self.assertEqual(settlement.invoice_line_ids.tax_ids, self.iva)
+        # IVA declared collected: 1,044 * 16 / 116 = 144 from the payment; the credit note's 16 cancel out
+        self.assertAlmostEqual(self._iva_declared(), 144.0, places=2)
+        for move in self.env["account.move"].search([("company_id", "=", self.company.id), ("state", "=", "posted")]):
+            self.assertEqual(move.currency_id.compare_amounts(sum(move.line_ids.mapped("debit")),
+                                                              sum(move.line_ids.mapped("credit"))), 0, move.name)
+
+    def test_where_vat_stays_owed_it_is_declared(self):
+        self.company.collection_offer_vat = "keep"
+        settlement = self._honoured_offer().settlement_move_id
+        self.assertEqual((settlement.amount_tax, settlement.amount_total), (0.0, 116.0))
+        self.assertAlmostEqual(self._iva_declared(), 160.0, places=2, msg="the whole invoice's IVA stays owed")

@@ -312,8 +312,9 @@ class CollectionsPortal(PaymentPortal):
             # what is left of the offer's amount, on its documents (oldest first): the rest is forgiven once paid
             invoices = (offer.move_ids | offer.fee_move_ids).filtered(lambda m: m.amount_residual > 0).sorted(
                 lambda m: (m.invoice_date_due or m.date, m.id))
-            offer._collection_check()
-            amount = max(offer.amount_to_pay - offer.amount_received, 0.0)
+            # read only: what the offer received so far (a GET never honours it; the refresh queue does)
+            received = offer._collection_cash().get(offer.id, 0.0)
+            amount = max(offer.amount_to_pay - received, 0.0)
         elif selection.startswith("inv-"):
             ids = [part for part in selection[4:].split("-") if _is_id(part)]
             invoices = case._collection_portal_invoices(ids).filtered(lambda m: not m.collection_disputed)
