@@ -248,3 +248,28 @@ class TestLateFees(CollectionsCommon):
             "collections_management.collection_case_letter_report", case.ids)[0].decode()
         self.assertNotIn(disputed.name, html)
         self.assertNotIn(excluded.name, html)
+
+
+@tagged("post_install", "-at_install")
+class TestUsuryCeilingColombia(CollectionsCommon):
+    """Colombia's chart and pesos: late interest within the certified usury rate (Código de Comercio art. 884)."""
+
+    @classmethod
+    @CollectionsCommon.setup_country("co")
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.collection_max_annual_rate = 25.52   # an effective annual rate, as certified
+        product = cls.env["product.product"].create({"name": "Intereses de mora", "type": "service", "taxes_id": []})
+        cls.rule = cls.env["collection.fee.rule"].create({
+            "name": "Intereses de mora", "fee_type": "interest", "rate": 2.5, "rate_period": "month",
+            "product_id": product.id, "company_id": cls.company.id})
+
+    def test_thirty_days_on_a_million_pesos(self):
+        self.assertEqual(self.company.currency_id.name, "COP")
+        move = self._invoice(self.partner_a, 30, 1000000)
+        fee = self.rule._charge(move, self.TODAY)
+        # 2.5 % a month asks 1,000,000 * 0.025 / 30 * 30 = 25,000.00; the usury ceiling allows
+        # 1,000,000 * (1.2552^(30/365) - 1) = 18,857.37 for those 30 days
+        self.assertEqual((fee.days, fee.amount, fee.amount_cut, fee.rate_capped), (30, 18857.37, 6142.63, True))
+        self.assertEqual(fee.fee_move_id.amount_total, 18857.37)
+        self.assertEqual(fee.fee_move_id.currency_id.name, "COP")
