@@ -50,6 +50,22 @@ class CollectionCash(models.AbstractModel):
             """, factor=self._factor_sql(), joins=self._joins_sql(), where=where or SQL("TRUE"))
 
     @api.model
+    def _received_moves_sql(self, where=None):
+        """``SELECT move_id, company_id, paid_on, credited, amount``: every posted payment or bank line entry
+        that credited receivables (``credited``, company currency) and the money it brought (``amount``: the
+        write-off or bank-fee part left out), applied to invoices or not yet. The receivables KPIs read cash
+        collected from it; ``where`` is SQL on ``cm``."""
+        return SQL(
+            """
+            SELECT cm.id AS move_id, cm.company_id, cm.date AS paid_on, rec.total AS credited,
+                   rec.total * %(factor)s AS amount
+              FROM account_move cm
+              %(joins)s
+             WHERE (cm.origin_payment_id IS NOT NULL OR cm.statement_line_id IS NOT NULL) AND cm.state = 'posted'
+               AND rec.total > 0 AND %(where)s
+            """, factor=self._factor_sql(), joins=self._joins_sql(), where=where or SQL("TRUE"))
+
+    @api.model
     def _joins_sql(self):
         """Joins on the counterpart move ``cm`` giving the money that really came in (``cash.total``) and
         what it credited to receivables (``rec.total``), both in company currency."""

@@ -11,10 +11,13 @@ class CollectionKpiMonth(models.Model):
 
     - **AR** at the start and the end of the month (sum of receivable balances
       dated up to then);
-    - **credit sales** (receivable debits in sales journals: the customer invoices of the month) and
-      **collections** (receivable credits of payments and bank lines of the month);
+    - **credit sales** (receivable debits in sales journals: the customer invoices of the month),
+      **credit notes** (receivable credits in sales journals), **cash collected** (the money the month's
+      payments and bank lines brought, ``collection.cash``) and the **other movements** that make the month
+      add up (write-offs, exchange differences, refunds paid out);
     - **current AR** at the month's end: what was still open then (reconciliations
-      dated after the month's end do not count) on items not yet due then.
+      dated after the month's end do not count) on items not overdue then (``collection.overdue``: due on the
+      month's last day is current at its end); the running month is read as of today.
 
     Derived, per row: DSO by the count-back method (the month's end AR is
     covered by the sales of that month, then the month before, and so on,
@@ -29,7 +32,8 @@ class CollectionKpiMonth(models.Model):
     _order = "company_id, month desc"
     _depends = {
         "account.move.line": ["account_id", "balance", "date", "date_maturity", "parent_state", "company_id",
-                              "journal_id", "payment_id", "statement_line_id"],
+                              "journal_id", "payment_id", "statement_line_id", "amount_residual"],
+        "account.move": ["origin_payment_id", "statement_line_id", "state", "date"],
         "account.journal": ["type"],
         "account.partial.reconcile": ["amount", "max_date", "debit_move_id"],
         "account.account": ["account_type"],
@@ -43,7 +47,14 @@ class CollectionKpiMonth(models.Model):
     ar_end = fields.Monetary("AR at end", readonly=True, aggregator=False)
     ar_end_current = fields.Monetary("Current AR at end", readonly=True, aggregator=False)
     sales = fields.Monetary("Credit sales", readonly=True)
-    collections = fields.Monetary("Cash collected", readonly=True)
+    collections = fields.Monetary("Cash collected", readonly=True,
+                                  help="Money received by payments and bank lines (collection.cash): a payment's "
+                                       "write-off part is an adjustment, not cash.")
+    credit_notes = fields.Monetary("Credit notes", readonly=True)
+    adjustments = fields.Monetary(
+        "Other movements", readonly=True,
+        help="Write-offs, exchange differences, refunds paid out and other entries: AR at start + credit sales - "
+             "cash collected - credit notes + other movements = AR at end.")
     dso = fields.Float("DSO (count-back)", readonly=True, aggregator=False)
     best_dso = fields.Float("Best possible DSO", readonly=True, aggregator=False)
     add = fields.Float("Average days delinquent", readonly=True, aggregator=False)
@@ -65,21 +76,27 @@ class CollectionKpiMonth(models.Model):
         receivable = SQL(
             """
             SELECT company_id, date_trunc('month', date::timestamp)::date AS month,
-                   date_trunc('month', due::timestamp)::date AS due_month, sale, cash, debit, credit
+                   date_trunc('month', (due + 1)::timestamp)::date AS due_month, sale, debit, credit
               FROM (SELECT l.company_id, l.date, COALESCE(l.date_maturity, l.date) AS due, j.type = 'sale' AS sale,
-                           (l.payment_id IS NOT NULL OR l.statement_line_id IS NOT NULL) AS cash,
                            COALESCE(SUM(l.balance) FILTER (WHERE l.balance > 0), 0) AS debit,
                            COALESCE(SUM(l.balance) FILTER (WHERE l.balance < 0), 0) AS credit
                       FROM account_move_line l
                       JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
                       JOIN account_journal j ON j.id = l.journal_id
                      WHERE l.parent_state = 'posted'
-                     GROUP BY 1, 2, 3, 4, 5) items
+                     GROUP BY 1, 2, 3, 4) items
             """)
+        # cash collected: what the payments and bank lines of the month brought (collection.cash), the
+        # write-off and bank-fee parts left out (they are adjustments)
+        received = SQL(
+            """
+            SELECT company_id, date_trunc('month', paid_on::timestamp)::date AS month, SUM(amount) AS amount
+              FROM (%s) cash GROUP BY 1, 2
+            """, self.env["collection.cash"]._received_moves_sql())
         reconciled = SQL(
             """
             SELECT company_id, date_trunc('month', date::timestamp)::date AS month,
-                   date_trunc('month', due::timestamp)::date AS due_month,
+                   date_trunc('month', (due + 1)::timestamp)::date AS due_month,
                    date_trunc('month', max_date::timestamp)::date AS reconciled_month, amount
               FROM (SELECT l.company_id, l.date, COALESCE(l.date_maturity, l.date) AS due, apr.max_date,
                            SUM(apr.amount) AS amount
@@ -101,7 +118,7 @@ class CollectionKpiMonth(models.Model):
                        generate_series(w.month, date_trunc('month', CURRENT_DATE), interval '1 month') m
             ), changes AS (
                 SELECT r.company_id, v.month, SUM(v.net) AS net, SUM(v.opening) AS opening, SUM(v.sales) AS sales,
-                       SUM(v.collections) AS collections, SUM(v.current) AS current
+                       SUM(v.credit_notes) AS credit_notes, NULL::numeric AS collections, SUM(v.current) AS current
                   FROM (%(receivable)s) r
                  CROSS JOIN window_start w
                  CROSS JOIN LATERAL (SELECT r.debit > 0 AND r.due_month > GREATEST(r.month, w.month) AS current_item) c
@@ -110,13 +127,18 @@ class CollectionKpiMonth(models.Model):
                         CASE WHEN r.month >= w.month THEN r.debit + r.credit END,
                         CASE WHEN r.month < w.month THEN r.debit + r.credit END,
                         CASE WHEN r.month >= w.month AND r.sale THEN r.debit END,
-                        CASE WHEN r.month >= w.month AND r.cash THEN -r.credit END,
+                        CASE WHEN r.month >= w.month AND r.sale THEN -r.credit END,
                         CASE WHEN c.current_item THEN r.debit END),
                        (r.due_month, NULL, NULL, NULL, NULL, CASE WHEN c.current_item THEN -r.debit END)
-                 ) AS v(month, net, opening, sales, collections, current)
+                 ) AS v(month, net, opening, sales, credit_notes, current)
                  GROUP BY r.company_id, v.month
                 UNION ALL
-                SELECT r.company_id, v.month, NULL, NULL, NULL, NULL, SUM(v.current)
+                SELECT cash.company_id, cash.month, NULL, NULL, NULL, NULL, cash.amount, NULL
+                  FROM (%(received)s) cash
+                 CROSS JOIN window_start w
+                 WHERE cash.month >= w.month
+                UNION ALL
+                SELECT r.company_id, v.month, NULL, NULL, NULL, NULL, NULL, SUM(v.current)
                   FROM (%(reconciled)s) r
                  CROSS JOIN window_start w
                  CROSS JOIN LATERAL (SELECT GREATEST(r.month, r.reconciled_month, w.month) AS month) f
@@ -125,16 +147,25 @@ class CollectionKpiMonth(models.Model):
                  GROUP BY r.company_id, v.month
             ), per_month AS (
                 SELECT company_id, month, SUM(net) AS net, SUM(opening) AS opening, SUM(sales) AS sales,
-                       SUM(collections) AS collections, SUM(current) AS current
+                       SUM(credit_notes) AS credit_notes, SUM(collections) AS collections, SUM(current) AS current
                   FROM changes GROUP BY company_id, month
+            ), current_now AS (
+                -- the running month is read as of today: what is open and not overdue today (collection.overdue)
+                SELECT l.company_id, SUM(l.amount_residual) AS amount
+                  FROM account_move_line l
+                  JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
+                 WHERE l.parent_state = 'posted' AND l.amount_residual > 0 AND NOT %(overdue_today)s
+                 GROUP BY l.company_id
             ), series AS (
                 SELECT mo.company_id, mo.currency_id, mo.month, mo.month_end, mo.days,
                        COALESCE(pm.net, 0) AS net, COALESCE(pm.sales, 0) AS sales,
-                       COALESCE(pm.collections, 0) AS collections,
+                       COALESCE(pm.credit_notes, 0) AS credit_notes, COALESCE(pm.collections, 0) AS collections,
                        SUM(COALESCE(pm.net, 0) + COALESCE(pm.opening, 0)) OVER w AS ar_end,
-                       SUM(COALESCE(pm.current, 0)) OVER w AS ar_end_current
+                       CASE WHEN mo.month = date_trunc('month', CURRENT_DATE) THEN COALESCE(cn.amount, 0)
+                            ELSE SUM(COALESCE(pm.current, 0)) OVER w END AS ar_end_current
                   FROM months mo
                   LEFT JOIN per_month pm ON pm.company_id = mo.company_id AND pm.month = mo.month
+                  LEFT JOIN current_now cn ON cn.company_id = mo.company_id
                 WINDOW w AS (PARTITION BY mo.company_id ORDER BY mo.month)
             ), count_back AS (
                 -- each month against itself and the months before it, latest first: the month whose sales
@@ -156,6 +187,7 @@ class CollectionKpiMonth(models.Model):
             )
             SELECT row_number() OVER (ORDER BY s.company_id, s.month) AS id, s.company_id, s.currency_id, s.month,
                    s.month_end, s.ar_end - s.net AS ar_begin, s.ar_end, s.ar_end_current, s.sales, s.collections,
+                   s.credit_notes, s.net - s.sales + s.collections + s.credit_notes AS adjustments,
                    d.dso,
                    CASE WHEN s.sales != 0 THEN s.ar_end_current / s.sales * s.days ELSE 0 END AS best_dso,
                    CASE WHEN s.sales != 0 THEN d.dso - s.ar_end_current / s.sales * s.days ELSE 0 END AS add,
@@ -164,4 +196,5 @@ class CollectionKpiMonth(models.Model):
                    COALESCE(100.0 * s.ar_end_current / NULLIF(s.ar_end, 0), 0) AS current_share
               FROM series s
               JOIN dso d ON d.company_id = s.company_id AND d.month = s.month
-            """, back=SQL(str(MONTHS - 1)), receivable=receivable, reconciled=reconciled)
+            """, back=SQL(str(MONTHS - 1)), receivable=receivable, reconciled=reconciled, received=received,
+            overdue_today=self.env["collection.overdue"]._overdue_sql(SQL("CURRENT_DATE")))

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.tests import tagged
 
 from odoo.addons.collections_management.tests.common import CollectionsCommon
@@ -61,10 +61,39 @@ class TestKpiMonth(CollectionsCommon):
         self.assertAlmostEqual(row.best_dso, 300 / 400 * days_last)
         # CEI = (1,000 + 400 - 1,300) / (1,000 + 400 - 300)
         self.assertAlmostEqual(row.cei, 100 / 1100 * 100)
-        # this month: Y is due on the 5th, so nothing is current at the month's end
+        # this month, read as of today: Y (300 left) is due on the 5th, current until then, overdue after
         current = self.env["collection.kpi.month"].search(
             [("company_id", "=", self.company.id), ("month", "=", this_month)])
-        self.assertEqual((current.ar_end, current.ar_end_current), (1300.0, 0.0))
+        expected = 300.0 if fields.Date.today() <= this_month + timedelta(days=4) else 0.0
+        self.assertEqual((current.ar_end, current.ar_end_current), (1300.0, expected))
+
+    def test_the_month_adds_up_with_credit_notes_and_write_offs(self):
+        this_month = fields.Date.today().replace(day=1)
+        last = this_month - relativedelta(months=1)
+        last_day = this_month - timedelta(days=1)
+        # X 1,000 (due the 6th) settled by a payment of 900 with 100 written off; Z 400 due on the month's last
+        # day; a credit note of 150 on the 21st, not applied yet
+        x = self._invoice_on(last + timedelta(days=1), last + timedelta(days=5), 1000)
+        self._invoice_on(last + timedelta(days=2), last_day, 400)
+        self.env["account.payment.register"].with_context(active_model="account.move", active_ids=x.ids).create({
+            "payment_date": last + timedelta(days=15), "amount": 900, "payment_difference_handling": "reconcile",
+            "writeoff_account_id": self.company_data["default_account_expense"].id,
+            "writeoff_label": "Descuento"})._create_payments()
+        self.assertEqual(x.payment_state, "paid")
+        refund = self.env["account.move"].create({
+            "move_type": "out_refund", "partner_id": self.partner_a.id, "invoice_date": last + timedelta(days=20),
+            "invoice_line_ids": [Command.create({"product_id": self.product_a.id, "price_unit": 150,
+                                                 "tax_ids": []})]})
+        refund.action_post()
+        row = self.env["collection.kpi.month"].search([("company_id", "=", self.company.id), ("month", "=", last)])
+        # cash is what came in: 900, not the 1,000 the payment credited (its 100 written off is an adjustment)
+        self.assertEqual((row.sales, row.collections, row.credit_notes, row.adjustments), (1400.0, 900.0, 150.0,
+                                                                                          -100.0))
+        # 0 + 1,400 - 900 - 150 - 100 = 250
+        self.assertEqual((row.ar_begin, row.ar_end), (0.0, 250.0))
+        self.assertEqual(row.ar_begin + row.sales - row.collections - row.credit_notes + row.adjustments, row.ar_end)
+        # Z is due on the month's last day: current at the month's end, as in the aging
+        self.assertEqual(row.ar_end_current, 400.0)
 
 
 @tagged("post_install", "-at_install")
