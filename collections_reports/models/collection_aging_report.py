@@ -11,7 +11,8 @@ BUCKETS = [("current", "Current"), ("1_30", "1-30 days"), ("31_60", "31-60 days"
 
 
 class CollectionAgingReport(models.Model):
-    """Aged receivables, one row per open receivable journal item (SQL view, company currency).
+    """Aged receivables, one row per open receivable journal item (SQL view, in the current company's currency:
+    with several companies selected, each one's amounts at today's rate, so that every total is a sum).
 
     Read from the ledger as it is now: the open amount of each posted
     receivable item not fully reconciled, aged by its due date (its date when
@@ -36,7 +37,9 @@ class CollectionAgingReport(models.Model):
     }
 
     company_id = fields.Many2one("res.company", readonly=True)
-    company_currency_id = fields.Many2one("res.currency", "Company currency", readonly=True)
+    company_currency_id = fields.Many2one(
+        "res.currency", "Currency", readonly=True,
+        help="The current company's currency: other companies' amounts are converted at today's rate.")
     currency_id = fields.Many2one("res.currency", "Document currency", readonly=True)
     partner_id = fields.Many2one("res.partner", "Customer", readonly=True)
     move_id = fields.Many2one("account.move", "Document", readonly=True)
@@ -58,25 +61,32 @@ class CollectionAgingReport(models.Model):
     @property
     def _table_query(self):
         days = SQL("(CURRENT_DATE - COALESCE(aml.date_maturity, aml.date))")
-        columns = [SQL("CASE WHEN %s THEN aml.amount_residual ELSE 0 END AS %s", condition, SQL.identifier(name))
+        # amounts in one currency, whatever the companies selected: each company's at today's rate into the
+        # current company's (Odoo's currency table: a rate of 1 when they share it), so that totals are sums
+        currency = self.env.company.currency_id
+        amount = SQL("ROUND(aml.amount_residual * account_currency_table.rate, %s)", currency.decimal_places)
+        columns = [SQL("CASE WHEN %s THEN %s ELSE 0 END AS %s", condition, amount, SQL.identifier(name))
                    for name, condition in self._bucket_conditions(days)]
         bucket = SQL("CASE %s END", SQL(" ").join(
             SQL("WHEN %s THEN %s", condition, name.removeprefix("amount_").replace("over_180", "over_180"))
             for name, condition in self._bucket_conditions(days)))
         return SQL(
             """
-            SELECT aml.id, aml.company_id, rc.currency_id AS company_currency_id, aml.currency_id,
+            SELECT aml.id, aml.company_id, %(currency)s AS company_currency_id, aml.currency_id,
                    p.commercial_partner_id AS partner_id, aml.move_id, aml.date,
                    COALESCE(aml.date_maturity, aml.date) AS date_due, GREATEST(%(days)s, 0) AS days_overdue,
                    %(bucket)s AS bucket, cm.stage_id, c.segment_id, c.user_id,
-                   aml.amount_residual, %(columns)s
+                   %(amount)s AS amount_residual, %(columns)s
               FROM account_move_line aml
-              JOIN res_company rc ON rc.id = aml.company_id
+              JOIN %(rates)s ON account_currency_table.company_id = aml.company_id
+                            AND account_currency_table.rate_type = 'current'
               LEFT JOIN res_partner p ON p.id = aml.partner_id
               LEFT JOIN collection_case_move cm ON cm.move_id = aml.move_id
               LEFT JOIN collection_case c ON c.id = cm.case_id
              WHERE %(receivable)s AND aml.parent_state = 'posted' AND NOT aml.reconciled AND aml.amount_residual != 0
-            """, days=days, bucket=bucket, columns=SQL(", ").join(columns), receivable=self._receivable_sql("aml"))
+            """, days=days, bucket=bucket, columns=SQL(", ").join(columns), receivable=self._receivable_sql("aml"),
+            currency=currency.id, amount=amount,
+            rates=self.env["res.currency"]._get_simple_currency_table(self.env.companies))
 
     @api.model
     def _receivable_sql(self, alias):

@@ -63,6 +63,22 @@ class TestAgedReceivables(CollectionsCommon, HttpCase):
             {"payment_date": self.today, "amount": 1000})._create_payments()
         self.assertFalse(self.env["collection.aging.report"].search([("partner_id", "=", self.partner_b.id)]))
 
+    def test_two_companies_in_two_currencies_sum_in_one(self):
+        """COP and USD are never added as they are: the other company's amounts at today's rate."""
+        cop = self.setup_other_currency("COP", rounding=0.01, rates=[(str(self.today), 4000.0)])
+        other = self.setup_other_company(name="Filial Colombia", currency_id=cop.id)["company"]
+        self.env.user.company_ids |= other
+        self._invoice(self.partner_a, 10, 4000000, company=other, currency=cop)   # 4,000,000 COP
+        Aging = self.env["collection.aging.report"].with_context(allowed_company_ids=[self.company.id, other.id])
+        [(total, currency)] = Aging._read_group([("partner_id", "=", self.partner_a.id)], [],
+                                                ["amount_residual:sum", "company_currency_id:array_agg"])
+        # 2,020 in the company's currency + 4,000,000 COP at 4,000 a unit = 1,000
+        self.assertEqual(total, 3020.0)
+        self.assertEqual(set(currency), {self.company.currency_id.id}, "one currency for every row")
+        by_company = dict(Aging._read_group([("partner_id", "=", self.partner_a.id)], ["company_id"],
+                                            ["amount_residual:sum"]))
+        self.assertEqual(by_company, {self.company: 2020.0, other: 1000.0})
+
     def test_collectors_do_not_read_the_company_aging(self):
         with self.assertRaises(AccessError):
             self.env["collection.aging.report"].with_user(self.collector).search([])
