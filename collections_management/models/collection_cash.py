@@ -66,6 +66,20 @@ class CollectionCash(models.AbstractModel):
             """, factor=self._factor_sql(), joins=self._joins_sql(), where=where or SQL("TRUE"))
 
     @api.model
+    def _to_company_currency_sql(self, currency_id, company_id):
+        """SQL: the factor turning an amount in ``currency_id`` into the company ``company_id``'s currency at
+        today's rate (the company's own rates first): for figures that must add up across currencies. Both are
+        SQL expressions qualified by their table's alias."""
+        return SQL(
+            """(SELECT CASE WHEN %(currency)s = rc.currency_id THEN 1.0
+                           ELSE 1.0 / COALESCE((SELECT r.rate FROM res_currency_rate r
+                                                 WHERE r.currency_id = %(currency)s AND r.name <= CURRENT_DATE
+                                                   AND (r.company_id = %(company)s OR r.company_id IS NULL)
+                                                 ORDER BY r.company_id NULLS LAST, r.name DESC LIMIT 1), 1.0)
+                      END FROM res_company rc WHERE rc.id = %(company)s)""",
+            currency=currency_id, company=company_id)
+
+    @api.model
     def _joins_sql(self):
         """Joins on the counterpart move ``cm`` giving the money that really came in (``cash.total``) and
         what it credited to receivables (``rec.total``), both in company currency."""

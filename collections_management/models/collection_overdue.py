@@ -39,19 +39,22 @@ class CollectionOverdue(models.AbstractModel):
             m=SQL.identifier(move), p=SQL.identifier(partner))
 
     @api.model
-    def _in_active_plan_sql(self, move="m"):
-        """SQL: the document ``move`` is collected by an active payment plan (covered, or its interest)."""
+    def _in_active_plan_sql(self, move_id):
+        """SQL: the document whose id is ``move_id`` (SQL) is collected by an active payment plan: one of its
+        covered invoices, or one of its interest invoices."""
         return SQL(
-            """(%(m)s.id IN (SELECT rel.move_id FROM collection_payment_plan_move_rel rel
-                               JOIN collection_payment_plan pp ON pp.id = rel.plan_id AND pp.state = 'active')
-                OR COALESCE(%(m)s.collection_interest_plan_id IN (SELECT id FROM collection_payment_plan
-                                                                  WHERE state = 'active'), FALSE))""",
-            m=SQL.identifier(move))
+            """(%(id)s IN (SELECT rel.move_id FROM collection_payment_plan_move_rel rel
+                             JOIN collection_payment_plan pp ON pp.id = rel.plan_id AND pp.state = 'active')
+                OR %(id)s IN (SELECT im.id FROM account_move im
+                                JOIN collection_payment_plan pp ON pp.id = im.collection_interest_plan_id
+                                                               AND pp.state = 'active'))""",
+            id=move_id)
 
     @api.model
     def _on_hold_sql(self, move="m", partner="p"):
         """SQL: the document is owed but not claimed: under an active plan, disputed or excluded."""
-        return SQL("(%s OR %s)", self._set_aside_sql(move, partner), self._in_active_plan_sql(move))
+        return SQL("(%s OR %s)", self._set_aside_sql(move, partner),
+                   self._in_active_plan_sql(SQL("%s.id", SQL.identifier(move))))
 
     @api.model
     def _claimed_lines(self, partner, company, day):

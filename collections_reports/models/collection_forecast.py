@@ -23,7 +23,8 @@ class CollectionForecastWeek(models.Model):
     _order = "week, source"
     _depends = {
         "collection.payment.plan": ["state", "company_id", "activation_date", "ended_at", "move_ids"],
-        "collection.payment.plan.line": ["date", "amount", "interest_amount", "plan_id"],
+        "collection.payment.plan.line": ["date", "amount", "interest_amount", "plan_id", "interest_move_id"],
+        "account.move": ["amount_residual", "amount_residual_signed", "state", "collection_interest_plan_id"],
         "collection.promise": ["state", "date", "amount", "amount_paid", "company_id", "case_id"],
         "account.move.line": ["amount_residual", "reconciled", "parent_state", "date", "date_maturity",
                               "partner_id", "account_id", "company_id"],
@@ -58,8 +59,8 @@ class CollectionForecastWeek(models.Model):
                 SELECT plan_id, SUM(amount) AS amount FROM (%(plan_cash)s) c GROUP BY plan_id
             ), plan_lines AS (
                 -- the plan's cash pays its installments in date order: what is left of each is expected on
-                -- its date (this week when already late), with its share of interest
-                SELECT p.company_id, l.date, l.amount, l.interest_amount,
+                -- its date (this week when already late), with the share of its interest not invoiced yet
+                SELECT p.company_id, p.currency_id, l.date, l.amount, l.interest_amount, l.interest_move_id,
                        LEAST(l.amount, GREATEST(0, SUM(l.amount) OVER (PARTITION BY l.plan_id
                                                                         ORDER BY l.date, l.sequence, l.id)
                                                   - COALESCE(pc.amount, 0))) AS unpaid
@@ -67,10 +68,21 @@ class CollectionForecastWeek(models.Model):
                   JOIN collection_payment_plan p ON p.id = l.plan_id AND p.state = 'active'
                   LEFT JOIN plan_cash pc ON pc.plan_id = p.id
             ), expected AS (
+                -- in the company's currency (a plan in euros in a dollar company, at today's rate)
                 SELECT company_id, GREATEST(date, CURRENT_DATE) AS day,
-                       unpaid * (1 + COALESCE(interest_amount, 0) / NULLIF(amount, 0)) AS amount, 'plan' AS source
+                       (unpaid + CASE WHEN interest_move_id IS NULL
+                                      THEN COALESCE(interest_amount, 0) * unpaid / NULLIF(amount, 0) ELSE 0 END)
+                       * %(plan_factor)s AS amount, 'plan' AS source
                   FROM plan_lines
                  WHERE unpaid > 0
+                UNION ALL
+                -- interest already invoiced: what is open on its invoice, on the installment's date (once: the
+                -- invoices of a plan are not expected again by the debtors' habits below)
+                SELECT im.company_id, GREATEST(l.date, CURRENT_DATE), im.amount_residual_signed, 'plan'
+                  FROM collection_payment_plan_line l
+                  JOIN collection_payment_plan p ON p.id = l.plan_id AND p.state = 'active'
+                  JOIN account_move im ON im.id = l.interest_move_id AND im.state = 'posted'
+                 WHERE im.amount_residual > 0
                 UNION ALL
                 SELECT pr.company_id, GREATEST(pr.date, CURRENT_DATE),
                        GREATEST(pr.amount - COALESCE(pr.amount_paid, 0), 0), 'promise'
@@ -84,9 +96,7 @@ class CollectionForecastWeek(models.Model):
                   JOIN res_partner p ON p.id = l.partner_id
                   LEFT JOIN habits h ON h.partner_id = p.commercial_partner_id
                  WHERE %(receivable)s AND l.parent_state = 'posted' AND NOT l.reconciled AND l.amount_residual > 0
-                   AND NOT EXISTS (SELECT 1 FROM collection_payment_plan_move_rel rel
-                                     JOIN collection_payment_plan pl ON pl.id = rel.plan_id AND pl.state = 'active'
-                                    WHERE rel.move_id = l.move_id)
+                   AND NOT %(in_plan)s
                    AND NOT EXISTS (SELECT 1 FROM collection_promise pr
                                      JOIN collection_case c ON c.id = pr.case_id
                                     WHERE pr.state = 'open' AND c.partner_id = p.commercial_partner_id
@@ -104,4 +114,7 @@ class CollectionForecastWeek(models.Model):
               JOIN res_company rc ON rc.id = w.company_id
              WHERE w.week <= (SELECT MAX(week) FROM weeks)
             """, last=SQL(str(WEEKS - 1)), plan_cash=self.env["collection.payment.plan"]._collection_plan_cash_sql(
-                SQL("p.state = 'active'")), receivable=self.env["collection.aging.report"]._receivable_sql("l"))
+                SQL("p.state = 'active'")), receivable=self.env["collection.aging.report"]._receivable_sql("l"),
+            plan_factor=self.env["collection.cash"]._to_company_currency_sql(SQL("plan_lines.currency_id"),
+                                                                         SQL("plan_lines.company_id")),
+            in_plan=self.env["collection.overdue"]._in_active_plan_sql(SQL("l.move_id")))

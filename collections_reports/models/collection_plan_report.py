@@ -107,11 +107,6 @@ class CollectionPlanComplianceReport(models.Model):
               JOIN collection_case c ON c.id = d.case_id
               JOIN res_company rc ON rc.id = d.company_id
               -- the plan's currency in the company's at today's rate (the company's own rates first)
-              CROSS JOIN LATERAL (
-                    SELECT CASE WHEN d.currency_id = rc.currency_id THEN 1.0
-                                ELSE 1.0 / COALESCE((SELECT r.rate FROM res_currency_rate r
-                                                      WHERE r.currency_id = d.currency_id AND r.name <= CURRENT_DATE
-                                                        AND (r.company_id = d.company_id OR r.company_id IS NULL)
-                                                      ORDER BY r.company_id NULLS LAST, r.name DESC LIMIT 1), 1.0)
-                           END AS factor) fx
-            """, cash=cash)
+              CROSS JOIN LATERAL (SELECT %(factor)s AS factor) fx
+            """, cash=cash, factor=self.env["collection.cash"]._to_company_currency_sql(
+                SQL("d.currency_id"), SQL("d.company_id")))

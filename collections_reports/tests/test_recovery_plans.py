@@ -212,6 +212,39 @@ class TestForecastPlans(PlanBookMixin, CollectionsCommon):
                                 (week_of(today + timedelta(days=42)), "plan"): 300.0})
 
 
+    def _forecast_total(self):
+        return sum(self.env["collection.forecast.week"].search([("company_id", "=", self.company.id)]).mapped("amount"))
+
+    def test_plan_interest_is_expected_once(self):
+        """Interest invoiced at activation is expected on the installments' dates, not a second time as debt."""
+        today = fields.Date.today()
+        self.company.collection_interest_product_id = self.env["product.product"].create(
+            {"name": "Intereses de financiación", "type": "service", "taxes_id": []})
+        self.company.collection_plan_interest_timing = "activation"
+        invoice = self._invoice_due_on(self.partner_a, today - timedelta(days=50), 900)
+        self._run(today=today)
+        plan = self._active_plan(invoice, today + timedelta(days=7), interest_rate=3)
+        self.assertEqual(len(plan.interest_move_ids), 3, "3 x 9 of interest, invoiced at activation")
+        # 900 of principal + 27 of interest: 927, not 954
+        self.assertAlmostEqual(self._forecast_total(), 927.0)
+
+    def test_a_plan_in_another_currency_is_converted(self):
+        today = fields.Date.today()
+        eur = self.setup_other_currency("EUR", rates=[(str(today), 2.0)])   # 2 EUR a unit of the company's
+        invoice = self.env["account.move"].create({
+            "move_type": "out_invoice", "partner_id": self.partner_a.id, "currency_id": eur.id,
+            "invoice_date": today - timedelta(days=50), "invoice_date_due": today - timedelta(days=50),
+            "invoice_line_ids": [Command.create({"product_id": self.product_a.id, "price_unit": 900,
+                                                 "tax_ids": []})]})
+        invoice.invoice_payment_term_id = False
+        invoice.invoice_date_due = today - timedelta(days=50)
+        invoice.action_post()
+        self._run(today=today)
+        self._active_plan(invoice, today + timedelta(days=7))
+        # 900 EUR expected: 450 in the company's currency
+        self.assertAlmostEqual(self._forecast_total(), 450.0)
+
+
 @tagged("post_install", "-at_install")
 class TestDaysToCollect(CollectionsCommon):
     def test_average_days_from_opening_to_closing(self):
