@@ -11,8 +11,9 @@ class CollectionContactReport(models.Model):
     elsewhere), so any grouping (collector, channel, segment, stage, period)
     gives the right ratio: contact rate = contacts / outbound attempts;
     right-party rate = right-party contacts / outbound attempts; promises per
-    right-party contact; promises kept = kept / promises (count) and kept
-    amount / promised amount. The cash collected within 7 days is each
+    right-party contact; promises kept = kept / decided promises (count, the
+    promise model's one definition, as the promises report) and kept amount /
+    promised amount. The cash collected within 7 days is each
     payment (or bank line) reconciled with the debtor's receivables, in company
     currency, counted once: on the latest contact of the case in the 7 days
     before the payment's date.
@@ -91,9 +92,9 @@ class CollectionContactReport(models.Model):
                    CASE WHEN i.direction = 'outbound' THEN COALESCE(i.right_party, false)::int * 100.0 END
                        AS right_party_rate,
                    CASE WHEN i.right_party THEN (p.id IS NOT NULL)::int * 100.0 END AS promise_rate,
-                   CASE WHEN p.id IS NOT NULL THEN (p.state = 'kept')::int * 100.0 END AS kept_rate
+                   %(kept_rate)s AS kept_rate
               FROM collection_interaction i
               JOIN res_company rc ON rc.id = i.company_id
               LEFT JOIN collection_promise p ON p.id = i.promise_id AND p.state != 'cancelled'
               LEFT JOIN collected ON collected.interaction_id = i.id
-            """, cash=cash)
+            """, cash=cash, kept_rate=self.env["collection.promise"]._kept_rate_sql("p"))

@@ -266,8 +266,9 @@ class TestContactKpis(CollectionsCommon):
         self.assertEqual(kpis[self.collector], [4, 2, 2, 1, 1, 300.0, 300.0, 300.0, 50.0, 50.0, 50.0, 100.0])
         # Diego: attempts 2 (the inbound call is not one); contacts 3; right-party 2 (visit, inbound);
         # promises 1 (1 per 2 right-party contacts = 50 %); contact rate 2/2 = 100 %; right-party rate 1/2 = 50 %;
-        # kept 0/1 = 0 %; the 100 came 10 days after the visit and 5 days before the inbound call: not credited
-        self.assertEqual(kpis[self.collector_2], [2, 3, 2, 1, 0, 200.0, 0.0, 0.0, 100.0, 50.0, 50.0, 0.0])
+        # no promise decided yet (it is pending): no kept rate; the 100 came 10 days after the visit and 5 days
+        # before the inbound call: not credited
+        self.assertEqual(kpis[self.collector_2], [2, 3, 2, 1, 0, 200.0, 0.0, 0.0, 100.0, 50.0, 50.0, False])
         # a collector sees their own figures only
         self.assertEqual(self.env["collection.contact.report"].with_user(self.collector).search(
             [("automatic", "=", False)]).user_id, self.collector)

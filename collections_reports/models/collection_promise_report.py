@@ -54,9 +54,9 @@ class CollectionPromiseReport(models.Model):
                    (p.state = 'broken')::int AS broken_count, p.amount, COALESCE(p.amount_paid, 0) AS amount_paid,
                    CASE WHEN p.state IN ('kept', 'broken') THEN p.amount ELSE 0 END AS amount_decided,
                    CASE WHEN p.state = 'kept' THEN p.amount ELSE 0 END AS amount_kept,
-                   CASE WHEN p.state IN ('kept', 'broken') THEN (p.state = 'kept')::int * 100.0 END AS kept_rate
+                   %(kept_rate)s AS kept_rate
               FROM collection_promise p
               JOIN collection_case c ON c.id = p.case_id
               JOIN res_company rc ON rc.id = p.company_id
              WHERE p.state != 'cancelled'
-            """)
+            """, kept_rate=self.env["collection.promise"]._kept_rate_sql("p"))

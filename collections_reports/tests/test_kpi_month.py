@@ -105,7 +105,7 @@ class TestPromisesKept(CollectionsCommon):
         case.user_id = self.collector
         Promise = self.env["collection.promise"]
         today = fields.Date.today()
-        states = [("kept", 100), ("kept", 300), ("broken", 200), ("open", 50), ("cancelled", 999)]
+        states = [("kept", 100), ("kept", 300), ("broken", 200), ("cancelled", 999), ("open", 50)]
         for state, amount in states:
             promise = Promise.create({"case_id": case.id, "date": today + timedelta(days=3), "amount": amount})
             promise.sudo().state = state   # decided by the daily run from cash (tested with the promises)
@@ -116,6 +116,25 @@ class TestPromisesKept(CollectionsCommon):
         # by amount: 100 + 300 kept of 100 + 300 + 200 decided
         self.assertEqual((count, decided, kept), (4, 600.0, 400.0))
         self.assertAlmostEqual(kept_rate, 200 / 3)
+
+    def test_one_kept_rate_in_the_contact_kpis_and_the_promises_report(self):
+        """A collector with a kept promise and a pending one: 100 % in both reports (decided promises only)."""
+        self._invoice(self.partner_a, 20, 2000)
+        self._run()
+        case = self._case(self.partner_a)
+        case.user_id = self.collector
+        outcome = self.env["collection.outcome"].search([("code", "=", "promise")])
+        Interaction = self.env["collection.interaction"].with_user(self.collector)
+        first = Interaction.create({"case_id": case.id, "outcome_id": outcome.id, "channel": "call",
+                                    "promise_date": fields.Date.today() + timedelta(days=3), "promise_amount": 300})
+        first.promise_id.sudo().state = "kept"   # decided by the daily run from cash (tested with the promises)
+        Interaction.create({"case_id": case.id, "outcome_id": outcome.id, "channel": "call",
+                            "promise_date": fields.Date.today() + timedelta(days=9), "promise_amount": 200})
+        [(contact_rate,)] = self.env["collection.contact.report"]._read_group(
+            [("case_id", "=", case.id), ("user_id", "=", self.collector.id)], [], ["kept_rate:avg"])
+        [(report_rate,)] = self.env["collection.promise.report"]._read_group(
+            [("case_id", "=", case.id), ("recorded_by_id", "=", self.collector.id)], [], ["kept_rate:avg"])
+        self.assertEqual((contact_rate, report_rate), (100.0, 100.0))
 
 
 @tagged("post_install", "-at_install")
