@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 # what a bureau file row may contain, in the company's chosen order (labels: _bureau_column_labels)
 BUREAU_COLUMNS = ("vat", "name", "country", "amount", "currency", "oldest_due_date", "days_overdue", "notice_date",
@@ -16,8 +17,17 @@ class ResCompany(models.Model):
 
     collection_bureau_notice_days = fields.Integer(
         "Notice before reporting (days)", default=20,
-        help="Calendar days between the notice to the debtor and the report to a credit bureau "
-             "(Colombia, Ley 1266 de 2008: 20).")
+        help="Calendar days that must pass after the notice to the debtor before the debt is reported to a credit "
+             "bureau: reported from the day after (Colombia, Ley 1266 de 2008 art. 12 as amended by Ley 2157 de "
+             "2021: 20 days, so from day 21).")
+    collection_bureau_small_debt_share = fields.Float(
+        "Small debt (% of the minimum wage)", default=15.0,
+        help="Debts at most this share of the monthly minimum wage need two notices on different days before they "
+             "are reported, the term running from the last one (Colombia, Ley 2157 de 2021: 15 %).")
+    collection_minimum_wage = fields.Monetary(
+        "Monthly minimum wage", currency_field="currency_id",
+        help="The legal monthly minimum wage in force (Colombia: the SMMLV decreed for the year), in the company's "
+             "currency: it sets which debts are small. Empty: no small-debt rule.")
     collection_bureau_withdraw_days = fields.Integer(
         "Days to withdraw once paid", default=10,
         help="A reported debt paid must be withdrawn from the bureau within these days.")
@@ -25,7 +35,8 @@ class ResCompany(models.Model):
         "Bureau file columns", default=DEFAULT_LAYOUT,
         help="Comma-separated, in order: " + ", ".join(BUREAU_COLUMNS))
 
-    @api.constrains("collection_bureau_csv_layout", "collection_bureau_notice_days", "collection_bureau_withdraw_days")
+    @api.constrains("collection_bureau_csv_layout", "collection_bureau_notice_days", "collection_bureau_withdraw_days",
+                    "collection_bureau_small_debt_share", "collection_minimum_wage")
     def _check_bureau_settings(self):
         for company in self:
             unknown = [code for code in company._collection_bureau_layout() if code not in BUREAU_COLUMNS]
@@ -33,6 +44,8 @@ class ResCompany(models.Model):
                 raise ValidationError(self.env._("Unknown bureau file columns: %s", ", ".join(unknown)))
             if company.collection_bureau_notice_days < 0 or company.collection_bureau_withdraw_days < 0:
                 raise ValidationError(self.env._("Notice and withdrawal days cannot be negative."))
+            if company.collection_bureau_small_debt_share < 0 or company.collection_minimum_wage < 0:
+                raise ValidationError(self.env._("The small-debt share and the minimum wage cannot be negative."))
 
     def _collection_bureau_layout(self):
         self.ensure_one()
@@ -55,7 +68,7 @@ class CollectionBureauReport(models.Model):
     _order = "notice_date desc, id desc"
     _check_company_auto = True
     _collection_system_fields = ("state", "report_date", "reported_amount", "paid_date", "withdrawal_date",
-                                 "notice_date", "earliest_report_date")
+                                 "notice_date", "earliest_report_date", "second_notice_date", "small_debt")
 
     case_id = fields.Many2one("collection.case", required=True, index=True, check_company=True, ondelete="restrict")
     partner_id = fields.Many2one(related="case_id.partner_id", store=True, index=True)
@@ -67,6 +80,10 @@ class CollectionBureauReport(models.Model):
                                        ("whatsapp", "WhatsApp"), ("other", "Other")], required=True,
                                       default="email")
     notice_reference = fields.Char(help="How the notice can be proven: the email, the letter's delivery receipt…")
+    second_notice_date = fields.Date(
+        readonly=True, help="Small debts are reported only after two notices on different days (Ley 2157 de 2021).")
+    small_debt = fields.Boolean(
+        readonly=True, help="At most the company's share of the monthly minimum wage when noticed: two notices needed.")
     earliest_report_date = fields.Date("May be reported from", readonly=True)
     amount_open = fields.Monetary("Still owed", compute="_compute_amount_open")
     reported_amount = fields.Monetary(readonly=True)
@@ -99,13 +116,51 @@ class CollectionBureauReport(models.Model):
         entries = super().create(vals_list)
         for entry in entries:
             if not entry.move_ids:
-                entry.move_ids = entry.case_id._collection_overdue_moves()
+                # what is overdue and claimed (collection.overdue): never a debt not due yet, under a plan or
+                # in review
+                lines = self.env["collection.overdue"]._claimed_lines(
+                    entry.partner_id, entry.company_id, fields.Date.context_today(self))
+                entry.move_ids = self.env["account.move"].browse({move_id for _l, move_id, _a, _c in lines})
             if not entry.move_ids:
                 raise UserError(self.env._("%s has no overdue debt to give notice of.", entry.partner_id.name))
             today = fields.Date.context_today(self)
-            entry.sudo().write({"notice_date": today, "earliest_report_date": today + timedelta(
-                days=entry.company_id.collection_bureau_notice_days)})
+            entry.sudo().write({"notice_date": today, "earliest_report_date": entry._collection_report_from(today),
+                                "small_debt": entry._collection_is_small_debt()})
         return entries
+
+    def _collection_report_from(self, notice_date):
+        """The first day a debt noticed on ``notice_date`` may be reported: once the notice term has fully run.
+
+        Ley 1266 de 2008 art. 12, as amended by Ley 2157 de 2021 art. 6: the report is made only after twenty
+        calendar days following the notice; noticed on day 0, days 1 to 20 run the term, day 21 is the first
+        day it may be reported.
+        """
+        self.ensure_one()
+        return notice_date + timedelta(days=self.company_id.collection_bureau_notice_days + 1)
+
+    def _collection_is_small_debt(self):
+        """A debt of at most the company's share of the monthly minimum wage (Ley 2157 de 2021: 15 % of one
+        SMMLV) is reported only after two notices on different days, the term running from the last one."""
+        self.ensure_one()
+        wage = self.company_id.collection_minimum_wage
+        limit = wage * self.company_id.collection_bureau_small_debt_share / 100
+        return bool(wage) and self.currency_id.compare_amounts(self.amount_open, limit) <= 0
+
+    def action_second_notice(self):
+        """Record the second notice a small debt needs (on another day than the first): the term runs again."""
+        today = fields.Date.context_today(self)
+        for entry in self:
+            entry.check_access("write")
+            if entry.state != "noticed" or not entry.small_debt:
+                raise UserError(self.env._("Only a noticed small debt needs a second notice."))
+            if entry.second_notice_date:
+                raise UserError(self.env._("The second notice was given on %s.", entry.second_notice_date))
+            if today <= entry.notice_date:
+                raise UserError(self.env._("The second notice is given on another day than the first (%s).",
+                                           entry.notice_date))
+            entry.sudo().write({"second_notice_date": today, "earliest_report_date": entry._collection_report_from(
+                today)})
+        return True
 
     def action_report(self):
         """Record the report to the bureau: only after the notice term, and only of a debt still owed."""
@@ -114,6 +169,11 @@ class CollectionBureauReport(models.Model):
             entry.check_access("write")
             if entry.state != "noticed":
                 raise UserError(self.env._("Only a noticed debt can be reported."))
+            if entry.small_debt and not entry.second_notice_date:
+                raise UserError(self.env._(
+                    "%s's debt is small (at most %s %% of the monthly minimum wage): it is reported only after a "
+                    "second notice on another day (Ley 2157 de 2021).", entry.partner_id.name,
+                    entry.company_id.collection_bureau_small_debt_share))
             if today < entry.earliest_report_date:
                 raise UserError(self.env._(
                     "%(partner)s was given notice on %(notice)s: the debt may be reported from %(date)s, not before.",
@@ -132,13 +192,28 @@ class CollectionBureauReport(models.Model):
             entry.sudo().write({"state": "withdrawn", "withdrawal_date": fields.Date.context_today(self)})
         return True
 
+    def _collection_paid_on(self):
+        """The day the debt was paid: the date of the last payment on it (``collection.cash``), else of the last
+        credit note or entry that settled it. The withdrawal term runs from it, not from the day it was seen."""
+        self.ensure_one()
+        self.env.flush_all()
+        self.env.cr.execute(SQL(
+            """
+            SELECT GREATEST((SELECT MAX(cash.paid_on) FROM (%(cash)s) cash),
+                            (SELECT MAX(apr.max_date) FROM account_partial_reconcile apr
+                               JOIN account_move_line dl ON dl.id = apr.debit_move_id
+                              WHERE dl.move_id = ANY(%(moves)s)))
+            """, cash=self.env["collection.cash"]._of_moves_sql(SQL("SELECT unnest(%s::int[])", self.move_ids.ids)),
+            moves=self.move_ids.ids))
+        return self.env.cr.fetchone()[0] or fields.Date.context_today(self)
+
     def _collection_check_paid(self):
         """Reported debts paid: to withdraw (by the legal term); noticed debts paid: closed, never reported."""
         today = fields.Date.context_today(self)
         for entry in self.filtered(lambda e: e.state in ("noticed", "reported")):
             if entry.currency_id.compare_amounts(entry.amount_open, 0) > 0:
                 continue
-            entry.sudo().write({"paid_date": today,
+            entry.sudo().write({"paid_date": entry._collection_paid_on(),
                                 "state": "to_withdraw" if entry.state == "reported" else "closed"})
             if entry.state == "to_withdraw":
                 self.env["collection.engine"].sudo()._schedule_activities(
@@ -179,7 +254,8 @@ class CollectionBureauReport(models.Model):
                 "vat": entry.partner_id.vat or "",
                 "name": entry.partner_id.name,
                 "country": entry.partner_id.country_id.code or "",
-                "amount": f"{(entry.reported_amount or entry.amount_open):.2f}",
+                # what is owed now: a partial payment after the report lowers it (the bureau must be told)
+                "amount": f"{entry.amount_open:.2f}",
                 "currency": entry.currency_id.name,
                 "oldest_due_date": oldest.isoformat() if oldest else "",
                 "days_overdue": str((fields.Date.context_today(self) - oldest).days) if oldest else "",
@@ -199,3 +275,6 @@ class ResConfigSettings(models.TransientModel):
     collection_bureau_withdraw_days = fields.Integer(related="company_id.collection_bureau_withdraw_days",
                                                      readonly=False)
     collection_bureau_csv_layout = fields.Char(related="company_id.collection_bureau_csv_layout", readonly=False)
+    collection_bureau_small_debt_share = fields.Float(related="company_id.collection_bureau_small_debt_share",
+                                                      readonly=False)
+    collection_minimum_wage = fields.Monetary(related="company_id.collection_minimum_wage", readonly=False)
