@@ -81,9 +81,9 @@ class CollectionBureauReport(models.Model):
                                       default="email")
     notice_reference = fields.Char(help="How the notice can be proven: the email, the letter's delivery receipt…")
     second_notice_date = fields.Date(
-        readonly=True, help="Small debts are reported only after two notices on different days (Ley 2157 de 2021).")
+        "Second notice", readonly=True, help="Small debts are reported only after two notices on different days (Ley 2157 de 2021).")
     small_debt = fields.Boolean(
-        readonly=True, help="At most the company's share of the monthly minimum wage when noticed: two notices needed.")
+        "Small debt", readonly=True, help="At most the company's share of the monthly minimum wage when noticed: two notices needed.")
     earliest_report_date = fields.Date("May be reported from", readonly=True)
     amount_open = fields.Monetary("Still owed", compute="_compute_amount_open")
     reported_amount = fields.Monetary(readonly=True)
@@ -171,9 +171,9 @@ class CollectionBureauReport(models.Model):
                 raise UserError(self.env._("Only a noticed debt can be reported."))
             if entry.small_debt and not entry.second_notice_date:
                 raise UserError(self.env._(
-                    "%s's debt is small (at most %s %% of the monthly minimum wage): it is reported only after a "
-                    "second notice on another day (Ley 2157 de 2021).", entry.partner_id.name,
-                    entry.company_id.collection_bureau_small_debt_share))
+                    "The debt of %(partner)s is small (at most %(share)s %% of the monthly minimum wage): it is "
+                    "reported only after a second notice on another day (Ley 2157 de 2021).",
+                    partner=entry.partner_id.name, share=entry.company_id.collection_bureau_small_debt_share))
             if today < entry.earliest_report_date:
                 raise UserError(self.env._(
                     "%(partner)s was given notice on %(notice)s: the debt may be reported from %(date)s, not before.",
