@@ -74,7 +74,7 @@ def pivot(name, model, measures, rows=(), domain=(), sort=None):
 
 
 P_AGING = pivot("Open receivables by age", "collection.aging.report",
-                [("amount_residual", "sum", "Open")], rows=["bucket"])
+                [("amount_residual", "sum", "Open"), ("amount_overdue", "sum", "Overdue")], rows=["bucket"])
 P_PROMISES = pivot("Promises kept", "collection.promise.report",
                    [("kept_rate", "avg", "Promises kept (%)"), ("kept_count", "sum", "Kept"),
                     ("broken_count", "sum", "Broken")])
@@ -120,7 +120,8 @@ DATA = {
     "A1": '=_t("KPI")', "B1": '=_t("Value")', "C1": '=_t("Shown")', "D1": '=_t("Compared with")',
     "A2": '=_t("Open receivables")', "B2": f'=PIVOT.VALUE({P_AGING},"amount_residual:sum")',
     "A3": '=_t("Current")', "B3": f'=PIVOT.VALUE({P_AGING},"amount_residual:sum","bucket","current")',
-    "A4": '=_t("Overdue")', "B4": "=B2-B3", "C4": "=FORMAT.LARGE.NUMBER(B4)",
+    # overdue as the case and the portal say it (collection.overdue): not under a plan, disputed or excluded
+    "A4": '=_t("Overdue")', "B4": f'=PIVOT.VALUE({P_AGING},"amount_overdue:sum")', "C4": "=FORMAT.LARGE.NUMBER(B4)",
     "D4": '=CONCATENATE(ROUND(IFERROR(B4/B2*100)),"% ",_t("of receivables"))',
     "A5": '=_t("DSO this month")', "B5": '=ROUND(ODOO.LIST(1,1,"dso"))',
     "A6": '=_t("DSO last month")', "B6": '=ROUND(ODOO.LIST(1,2,"dso"))',

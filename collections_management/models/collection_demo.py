@@ -171,7 +171,7 @@ class CollectionDemo(models.AbstractModel):
         proposed = Plan.create({
             "case_id": case_of("demo_partner_valle").id, "move_ids": [Command.set(by_partner["demo_partner_valle"].ids)],
             "installment_count": 3, "frequency": "biweekly", "first_date": today + timedelta(days=10),
-            "interest_rate": 1.5,
+            "interest_rate": 1.2,  # within the 25 % EA ceiling for six weeks (collection.ceiling)
         })
         proposed.action_propose()
         Promise.create({"case_id": case_of("demo_partner_valle").id, "date": today + timedelta(days=4),

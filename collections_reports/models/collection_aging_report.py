@@ -31,7 +31,9 @@ class CollectionAgingReport(models.Model):
         "account.move.line": ["account_id", "amount_residual", "reconciled", "parent_state", "date",
                               "date_maturity", "partner_id", "company_id", "currency_id", "move_id"],
         "account.account": ["account_type"],
-        "res.partner": ["commercial_partner_id"],
+        "account.move": ["collection_disputed", "collection_excluded", "collection_interest_plan_id"],
+        "res.partner": ["commercial_partner_id", "collection_excluded"],
+        "collection.payment.plan": ["state", "move_ids"],
         "collection.case.move": ["move_id", "case_id", "stage_id"],
         "collection.case": ["segment_id", "user_id"],
     }
@@ -57,6 +59,10 @@ class CollectionAgingReport(models.Model):
     amount_61_90 = fields.Monetary("61-90", currency_field="company_currency_id", readonly=True)
     amount_91_180 = fields.Monetary("91-180", currency_field="company_currency_id", readonly=True)
     amount_over_180 = fields.Monetary("180+", currency_field="company_currency_id", readonly=True)
+    amount_overdue = fields.Monetary(
+        "Overdue (claimed)", currency_field="company_currency_id", readonly=True,
+        help="Overdue and claimed, as the case and the customer's statement say: not under an active payment plan, "
+             "disputed or excluded.")
 
     @property
     def _table_query(self):
@@ -76,16 +82,23 @@ class CollectionAgingReport(models.Model):
                    p.commercial_partner_id AS partner_id, aml.move_id, aml.date,
                    COALESCE(aml.date_maturity, aml.date) AS date_due, GREATEST(%(days)s, 0) AS days_overdue,
                    %(bucket)s AS bucket, cm.stage_id, c.segment_id, c.user_id,
-                   %(amount)s AS amount_residual, %(columns)s
+                   %(amount)s AS amount_residual, %(columns)s,
+                   -- overdue and claimed (collection.overdue): what the case and the portal call overdue
+                   CASE WHEN aml.amount_residual > 0 AND %(overdue)s AND NOT %(on_hold)s THEN %(amount)s ELSE 0 END
+                       AS amount_overdue
               FROM account_move_line aml
               JOIN %(rates)s ON account_currency_table.company_id = aml.company_id
                             AND account_currency_table.rate_type = 'current'
+              JOIN account_move m ON m.id = aml.move_id
               LEFT JOIN res_partner p ON p.id = aml.partner_id
+              LEFT JOIN res_partner cp ON cp.id = p.commercial_partner_id
               LEFT JOIN collection_case_move cm ON cm.move_id = aml.move_id
               LEFT JOIN collection_case c ON c.id = cm.case_id
              WHERE %(receivable)s AND aml.parent_state = 'posted' AND NOT aml.reconciled AND aml.amount_residual != 0
             """, days=days, bucket=bucket, columns=SQL(", ").join(columns), receivable=self._receivable_sql("aml"),
             currency=currency.id, amount=amount,
+            overdue=self.env["collection.overdue"]._overdue_sql(SQL("CURRENT_DATE"), line="aml"),
+            on_hold=self.env["collection.overdue"]._on_hold_sql("m", "cp"),
             rates=self.env["res.currency"]._get_simple_currency_table(self.env.companies))
 
     @api.model

@@ -93,6 +93,8 @@ class TestDashboard(CollectionsCommon, HttpCase):
         self.assertAlmostEqual(aging["current"], 400.0)
         self.assertAlmostEqual(aging["1_30"], 1000.0)
         self.assertAlmostEqual(aging["91_180"], 2500.0)
+        overdue = sum(g["amount_overdue:sum"] for g in self._pivot("1", self.manager))
+        self.assertAlmostEqual(overdue, 3500.0, msg="the headline's overdue: what the cases claim")
         debtors_list = next(k for k, d in self.data["lists"].items() if d["name"] == "Top debtors")
         debtors = self._list(debtors_list, self.manager)
         self.assertEqual([(row["partner_id"], row["amount_overdue"], row["days_overdue"]) for row in debtors],
@@ -101,6 +103,18 @@ class TestDashboard(CollectionsCommon, HttpCase):
         cases_pivot = next(k for k, p in self.data["pivots"].items() if p["name"] == "Open cases")
         [cases] = self._pivot(cases_pivot, self.manager)
         self.assertEqual(cases["__count"], 2)
+
+    def test_the_headline_overdue_is_the_cases(self):
+        """Overdue means one thing: a disputed invoice is owed (open) but not overdue, on the dashboard too."""
+        invoice = self.env["account.move"].search([("partner_id", "=", self.partner_a.id),
+                                                   ("amount_total", "=", 1000)])
+        invoice.collection_disputed = True
+        self.env["collection.engine"]._run(today=fields.Date.today())
+        groups = self._pivot("1", self.manager)
+        self.assertAlmostEqual(sum(g["amount_residual:sum"] for g in groups), 3900.0)
+        self.assertAlmostEqual(sum(g["amount_overdue:sum"] for g in groups), 2500.0)
+        cases = self.env["collection.case"].search([("partner_id", "in", (self.partner_a | self.partner_b).ids)])
+        self.assertAlmostEqual(sum(cases.mapped("amount_overdue")), 2500.0, msg="the cases say the same")
 
     def test_managers_only(self):
         Dashboard = self.env["spreadsheet.dashboard"]
