@@ -13,9 +13,11 @@ from odoo.addons.collections_management.tests.common import CollectionsCommon
 
 @tagged("post_install", "-at_install")
 class TestCreditBureau(CollectionsCommon):
-    """Notice, the legal term, report, withdrawal once paid, and the bureau's file."""
+    """Notice, the legal term, report, withdrawal once paid, and the bureau's file: Colombian law (Ley 1266 de
+    2008, Ley 2157 de 2021) on Colombia's chart, in pesos."""
 
     @classmethod
+    @CollectionsCommon.setup_country("co")
     def setUpClass(cls):
         super().setUpClass()
         cls.partner_a.write({"email": "pagos@deudor.example", "vat": "900123456", "lang": "en_US"})
@@ -31,6 +33,7 @@ class TestCreditBureau(CollectionsCommon):
         return self.env["collection.bureau.report"].search([("case_id", "=", self.case.id)])
 
     def test_notice_then_report_only_after_the_term(self):
+        self.assertEqual(self.company.currency_id.name, "COP")
         entry = self._entry()
         today = fields.Date.today()
         # Ley 1266 de 2008 art. 12 (Ley 2157 de 2021): 20 calendar days after the notice, reported from day 21
