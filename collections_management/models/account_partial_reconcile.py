@@ -29,4 +29,6 @@ class AccountMoveLine(models.Model):
             return super().reconcile()
         lines = self.with_context(collection_allocation_move_ids=None)
         rest = lines.env["collection.allocation"]._reconcile_in_order(lines, order)
-        return super(AccountMoveLine, rest).reconcile() if len(rest) > 1 else {}
+        if len(rest) > 1:
+            return super(AccountMoveLine, rest).reconcile()
+        return None
