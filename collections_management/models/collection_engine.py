@@ -363,7 +363,7 @@ class CollectionEngine(models.AbstractModel):
         # what cash decides (collection.cash): promises and settlement offers, after every reconciliation
         # (refresh queue) and every morning
         self._check_promises(locked | closed, today, summary)
-        self.env["collection.offer"]._collection_check_cases(locked | closed, today)
+        self.env["collection.offer"]._collection_check_debtors(partner_ids, company_ids, today)
         behaviour = self._payment_behaviour(locked.partner_id.ids, today)
         self._segment_and_score(locked, behaviour)
         self._assign(locked)

@@ -325,10 +325,13 @@ class CollectionOffer(models.Model):
                 offer._collection_undo(today)
 
     @api.model
-    def _collection_check_cases(self, cases, today=None):
-        """The offers of ``cases`` that cash may decide (open, or honoured and still standing on that cash)."""
-        self.sudo().search([("case_id", "in", cases.ids), ("state", "in", ("open", "honoured"))])._collection_check(
-            today)
+    def _collection_check_debtors(self, partner_ids, company_ids=None, today=None):
+        """The offers of these debtors that cash may decide: open, or honoured and standing on that cash (an
+        honoured offer's case may have closed since, and a new one opened when its payment was cancelled)."""
+        domain = [("partner_id", "in", list(partner_ids)), ("state", "in", ("open", "honoured"))]
+        if company_ids:
+            domain.append(("company_id", "in", list(company_ids)))
+        self.sudo().search(domain)._collection_check(today)
 
     def _collection_undo(self, today):
         """The cash that honoured the offer is gone: reverse the settlement (a reversal, never a reset to draft),
@@ -346,6 +349,14 @@ class CollectionOffer(models.Model):
         state = "open" if self.deadline >= today else "expired"
         self.sudo().write({"state": state, "decided_date": False if state == "open" else today,
                            "settlement_move_id": False, "settlement_reversal_id": reversal.id or False})
+        if state == "open" and self.case_id.state != "open":
+            # the settled case closed; the debt is back on the debtor's open case: the offer goes with it, as
+            # it was made (not new terms: the base write, past the check that sends changed terms back to draft)
+            case = self.env["collection.case"].sudo().search([
+                ("partner_id", "=", self.partner_id.id), ("company_id", "=", self.company_id.id),
+                ("state", "=", "open")], limit=1)
+            if case:
+                super(CollectionOffer, self.sudo()).write({"case_id": case.id})
         self.case_id.message_post(body=self.env._(
             "The payment that honoured %(offer)s was cancelled: its settlement %(entry)s is reversed by %(reversal)s "
             "and the offer is %(state)s.", offer=self.name, entry=move.name or "-", reversal=reversal.name or "-",

@@ -143,13 +143,7 @@ class TestCron(CollectionsCommon):
         self.assertEqual(first.state, "done")
         self.assertIsNone(first._incremental_since(), "the first run reads the whole book")
         # the rules were set up long ago and the first run happened last night, before today's changes
-        self.env.flush_all()
-        for table in ("collection_stage", "collection_strategy", "collection_strategy_step", "collection_segment",
-                      "res_company"):
-            self.env.cr.execute(f"UPDATE {table} SET write_date = write_date - interval '2 days'")  # noqa: S608
-        self.env.cr.execute("UPDATE collection_run SET date_start = date_start - interval '1 day' WHERE id = %s",
-                            [first.id])
-        first.invalidate_recordset()
+        self._rules_set_up_long_ago(first)
         tomorrow = self.TODAY + timedelta(days=1)
         self.env["collection.refresh.request"].sudo().search([]).unlink()
         selected = engine._select_debtors(tomorrow, since=self.TODAY)

@@ -219,6 +219,24 @@ class TestSettlementOffer(CollectionsCommon):
         self.assertNotEqual(offer.settlement_move_id, settlement)
         self.assertEqual(self.invoice.payment_state, "paid")
 
+    def test_a_cancelled_payment_after_the_case_closed(self):
+        """Everything settled, the case closed; the payment is then cancelled: the debt opens a new case and
+        the offer, open again, goes with it (seen on the served demo)."""
+        self.case.stage_id.write({"offer_max_discount": 10, "offer_max_waiver": 100})
+        offer = self._offer(discount_percent=10, waiver_percent=100)
+        offer.action_confirm()
+        payment = self._pay(self.invoice, 900)
+        self.env["collection.engine"]._cron_refresh()   # the settlement's own reconciliation closes the case
+        self.assertEqual((offer.state, self.case.state), ("honoured", "closed"))
+        payment.action_draft()
+        payment.action_cancel()
+        self.env["collection.engine"]._cron_refresh()
+        new_case = self._case(self.partner_a)
+        self.assertTrue(new_case and new_case != self.case, "the debt is back in collections")
+        self.assertEqual((offer.state, offer.case_id), ("open", new_case))
+        self.assertEqual(offer.settlement_reversal_id.reversed_entry_id.collection_offer_id.id, False)
+        self.assertEqual((self.invoice.amount_residual, self.fee.amount_residual), (1000.0, 50.0))
+
     def test_the_offer_email_states_amount_deadline_and_link(self):
         self.case.stage_id.write({"offer_max_discount": 10})
         offer = self._offer(discount_percent=10)

@@ -8,6 +8,19 @@ from odoo.addons.collections_management.tests.common import CollectionsCommon
 
 
 class PlanBookMixin:
+    def _invoice_in(self, currency, amount, days_overdue):
+        """A posted invoice in ``currency`` due ``days_overdue`` days ago (invoiced that day)."""
+        due = fields.Date.today() - timedelta(days=days_overdue)
+        invoice = self.env["account.move"].create({
+            "move_type": "out_invoice", "partner_id": self.partner_a.id, "currency_id": currency.id,
+            "invoice_date": due, "invoice_date_due": due,
+            "invoice_line_ids": [Command.create({"product_id": self.product_a.id, "price_unit": amount,
+                                                 "tax_ids": []})]})
+        invoice.invoice_payment_term_id = False
+        invoice.invoice_date_due = due
+        invoice.action_post()
+        return invoice
+
     def _active_plan(self, invoice, first_date, count=3, **vals):
         """An activated plan on ``invoice`` (monthly installments, no interest, 5 grace days)."""
         plan = self.env["collection.payment.plan"].create({
@@ -165,14 +178,7 @@ class TestPlanCompliance(PlanBookMixin, CollectionsCommon):
     def test_amounts_in_the_company_currency(self):
         today = fields.Date.today()
         eur = self.setup_other_currency("EUR", rates=[("2020-01-01", 2.0), (str(today), 1.25)])
-        invoice = self.env["account.move"].create({
-            "move_type": "out_invoice", "partner_id": self.partner_a.id, "currency_id": eur.id,
-            "invoice_date": today - timedelta(days=80), "invoice_date_due": today - timedelta(days=80),
-            "invoice_line_ids": [Command.create({"product_id": self.product_a.id, "price_unit": 900,
-                                                 "tax_ids": []})]})
-        invoice.invoice_payment_term_id = False
-        invoice.invoice_date_due = today - timedelta(days=80)
-        invoice.action_post()
+        invoice = self._invoice_in(eur, 900, 80)
         self._run(today=today)
         plan = self._active_plan(invoice, today + timedelta(days=1))
         self.assertEqual(plan.currency_id, eur)
@@ -231,14 +237,7 @@ class TestForecastPlans(PlanBookMixin, CollectionsCommon):
     def test_a_plan_in_another_currency_is_converted(self):
         today = fields.Date.today()
         eur = self.setup_other_currency("EUR", rates=[(str(today), 2.0)])   # 2 EUR a unit of the company's
-        invoice = self.env["account.move"].create({
-            "move_type": "out_invoice", "partner_id": self.partner_a.id, "currency_id": eur.id,
-            "invoice_date": today - timedelta(days=50), "invoice_date_due": today - timedelta(days=50),
-            "invoice_line_ids": [Command.create({"product_id": self.product_a.id, "price_unit": 900,
-                                                 "tax_ids": []})]})
-        invoice.invoice_payment_term_id = False
-        invoice.invoice_date_due = today - timedelta(days=50)
-        invoice.action_post()
+        invoice = self._invoice_in(eur, 900, 50)
         self._run(today=today)
         self._active_plan(invoice, today + timedelta(days=7))
         # 900 EUR expected: 450 in the company's currency
