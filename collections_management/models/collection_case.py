@@ -328,6 +328,15 @@ class CollectionCase(models.Model):
         skip = moves._collection_not_actionable() if skip_ids is None else moves.filtered(lambda m: m.id in skip_ids)
         return (moves - skip).sorted(lambda m: (-m.collection_days_overdue, m.id))
 
+    def _message_post_after_hook(self, message, msg_vals):
+        """An email from the debtor on its open case (a reply through the mail gateway) is customer intake."""
+        res = super()._message_post_after_hook(message, msg_vals)
+        if message.message_type == "email" and message.author_id:
+            debtor = message.author_id.commercial_partner_id
+            for case in self.filtered(lambda c: c.state == "open" and c.partner_id == debtor):
+                self.env["collection.intake"].sudo()._from_email(case, message)
+        return res
+
     def _collection_claimed_total(self):
         """What reminders and letters ask for: the open amount of ``_collection_overdue_moves``, company currency."""
         self.ensure_one()

@@ -2,7 +2,9 @@ import re
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, format_amount, format_date
+from odoo.tools import SQL, format_amount, format_date, html2plaintext
+
+from ..tools.intent import parse_date, read_intent
 
 SPACES = re.compile(r"[\s\u00a0\u202f]")
 
@@ -122,7 +124,25 @@ class CollectionIntake(models.AbstractModel):
             "case_id": case.id, "date": date, "amount": amount, "source": source,
             "replaces_id": replaces.id if replaces else False, **values})
 
+    @api.model
+    def _promise_from_customer(self, case, date, source, **values):
+        """A promise the customer wrote (WhatsApp, email) without an amount: what is claimed, at most what may be
+        promised (all that may be promised when nothing is claimed)."""
+        promisable = self._promisable(case)
+        claimed = case._collection_claimed_total()
+        amount = min(claimed, promisable) if case.currency_id.compare_amounts(claimed, 0) > 0 else promisable
+        return self._promise(case, date, amount, source, **values)
+
     # ------------------------------------------------------------------ disputes
+    @api.model
+    def _disputed_invoice(self, case, text):
+        """The invoice a customer's message disputes: the one it names, else the oldest one claimed."""
+        invoices = case._collection_overdue_moves()
+        normalized = (text or "").upper().replace(" ", "")
+        named = invoices.filtered(lambda m: m.name and m.name.upper().replace(" ", "") in normalized)
+        return (named or invoices)[:1]
+
+
     @api.model
     def _dispute(self, move, reason, description, source, amount=None, **values):
         """Open a dispute on ``move`` from ``source``: on the open amount unless a smaller one is named."""
@@ -138,3 +158,39 @@ class CollectionIntake(models.AbstractModel):
         return self.env["collection.dispute"].create({
             "move_id": move.id, "reason": reason, "description": description, "source": source,
             "amount_disputed": amount, **values})
+
+    # ------------------------------------------------------------------ email
+    @api.model
+    def _from_email(self, case, message):
+        """An email from the debtor on its case (a reply to a reminder, through Odoo's mail gateway): logged as
+        their contact, read like a WhatsApp reply, and a promise or a dispute recorded by the same rules as
+        every channel; anything else, or a promise the rules refuse, becomes a task for the collector."""
+        _ = self.env._
+        text = html2plaintext(message.body or "")
+        words = f"{message.subject or ''}\n{text}".strip()
+        intent = read_intent(words)
+        today = fields.Date.context_today(self)
+        log = {"case_id": case.id, "channel": "email", "direction": "inbound", "outcome": "customer_replied",
+               "source_ref": f"mail.message,{message.id}", "note": words[:2000]}
+        task = _("Email from the customer to answer")
+        try:
+            with self.env.cr.savepoint():
+                if intent == "promise" and (when := parse_date(words, today)):
+                    promise = self._promise_from_customer(case, when, "email", user_id=case.user_id.id, note=words)
+                    log.update(outcome="promise", promise_id=promise.id)
+                    task = _("Promise to pay by email: %(amount)s by %(date)s",
+                             amount=format_amount(self.env, promise.amount, promise.currency_id),
+                             date=format_date(self.env, promise.date))
+                elif intent == "dispute" and (invoice := self._disputed_invoice(case, words)):
+                    dispute = self._dispute(invoice, "other", words[:2000], "email",
+                                            user_id=self.env["collection.engine"]._responsible(case).id)
+                    log.update(outcome="dispute", dispute_id=dispute.id)
+                    task = _("Dispute by email on %s", invoice.name)
+                elif intent == "paid":
+                    log["outcome"] = "already_paid"
+                    task = _("Customer says it has already paid (email)")
+        except (UserError, ValidationError) as error:
+            task = _("Email from the customer could not be recorded: %s", error.args[0])
+        self.env["collection.interaction"].sudo()._collection_log([log])
+        self.env["collection.engine"].sudo()._schedule_activities(
+            case, self.env.ref("mail.mail_activity_data_todo"), task, today, note=words[:2000])

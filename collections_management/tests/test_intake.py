@@ -144,3 +144,52 @@ class TestDisputeIntake(CollectionsCommon):
         self._register_payment(paid, 100)
         with self.assertRaisesRegex(ValidationError, "nothing left to pay"):
             intake._dispute(paid, "other", "Ya pagada", "internal")
+
+
+@tagged("post_install", "-at_install")
+class TestEmailIntake(CollectionsCommon):
+    """The debtor's email on its case is intake too: the same rules as the portal, WhatsApp and the contact log."""
+
+    def setUp(self):
+        super().setUp()
+        self._freeze_today()
+        self.partner_a.email = "tesoreria@deudor.example"
+        self.invoice = self._invoice(self.partner_a, 20, 1000)
+        self._run()
+        self.case = self._case(self.partner_a)
+        self.case.user_id = self.collector
+
+    def _reply(self, body, subject="Re: Recordatorio de pago"):
+        """What Odoo's mail gateway posts when the customer answers a reminder."""
+        return self.case.with_context(mail_create_nosubscribe=True).message_post(
+            body=body, subject=subject, message_type="email", author_id=self.partner_a.id,
+            subtype_xmlid="mail.mt_comment")
+
+    def _tasks(self):
+        return self.case.activity_ids.mapped("summary")
+
+    def test_a_promise_by_email(self):
+        friday = self.TODAY + timedelta(days=(4 - self.TODAY.weekday()) % 7 or 7)
+        message = self._reply("<p>Buenos días, pagaré el viernes. Saludos</p>")
+        promise = self.env["collection.promise"].search([("case_id", "=", self.case.id)])
+        self.assertEqual((promise.date, promise.amount, promise.source, promise.state), (friday, 1000.0, "email", "open"))
+        logged = self.env["collection.interaction"].search([("source_ref", "=", f"mail.message,{message.id}")])
+        self.assertEqual((logged.channel, logged.direction, logged.outcome_id.code, logged.promise_id),
+                         ("email", "inbound", "promise", promise))
+        self.assertTrue(any("Promise to pay by email" in (s or "") for s in self._tasks()))
+        # a second promise by email while this one is open: refused as on every channel, the collector is told
+        self._reply("<p>Mejor pago el 2026-03-30</p>")
+        self.assertEqual(self.env["collection.promise"].search([("case_id", "=", self.case.id)]), promise)
+        self.assertTrue(any("could not be recorded" in (s or "") and "open promise" in s for s in self._tasks()))
+
+    def test_a_dispute_by_email_and_other_mail(self):
+        self._reply(f"<p>No reconozco la factura {self.invoice.name}</p>")
+        dispute = self.env["collection.dispute"].search([("move_id", "=", self.invoice.id)])
+        self.assertEqual((dispute.source, dispute.amount_disputed, dispute.state), ("email", 1000.0, "open"))
+        self._reply("<p>¿Me pueden enviar la factura otra vez?</p>")
+        self.assertIn("Email from the customer to answer", self._tasks())
+        # an email of the company's own staff on the case is no customer intake
+        count = self.env["collection.interaction"].search_count([("case_id", "=", self.case.id)])
+        self.case.message_post(body="<p>Pagaré el viernes</p>", message_type="email",
+                               author_id=self.collector.partner_id.id)
+        self.assertEqual(self.env["collection.interaction"].search_count([("case_id", "=", self.case.id)]), count)

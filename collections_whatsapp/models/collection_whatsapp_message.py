@@ -11,7 +11,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_amount, format_date
 
-from .intent import parse_date, read_intent
+from odoo.addons.collections_management.tools.intent import parse_date, read_intent
 
 _logger = logging.getLogger(__name__)
 
@@ -354,13 +354,10 @@ class CollectionWhatsappMessage(models.Model):
         """A promise of what is claimed (else all that may be promised) on the date the customer wrote, confirmed
         back; refused as on every channel when the case already has an open promise."""
         case, _ = self.case_id, self.env._
-        owed = self.env["collection.intake"].sudo()._promisable(case)
-        claimed = case._collection_claimed_total()
-        amount = min(claimed, owed) if case.currency_id.compare_amounts(claimed, 0) > 0 else owed
         try:
             with self.env.cr.savepoint():
-                promise = self.env["collection.intake"].sudo()._promise(
-                    case, when, amount, "whatsapp", user_id=case.user_id.id, note=text)
+                promise = self.env["collection.intake"].sudo()._promise_from_customer(
+                    case, when, "whatsapp", user_id=case.user_id.id, note=text)
         except (ValidationError, UserError) as error:
             self._reply(cust._("We could not record that date: %s A collector will contact you.", error.args[0]))
             self._task(_("Promise on WhatsApp could not be recorded"), f"{text}\n{error.args[0]}")
@@ -378,10 +375,7 @@ class CollectionWhatsappMessage(models.Model):
     def _dispute(self, text, cust):
         """A dispute on the invoice the customer names, else the oldest one claimed (disputed ones are not)."""
         case, _ = self.case_id, self.env._
-        invoices = case._collection_overdue_moves()
-        normalized = (text or "").upper().replace(" ", "")
-        named = invoices.filtered(lambda m: m.name and m.name.upper().replace(" ", "") in normalized)
-        invoice = (named or invoices)[:1]
+        invoice = self.env["collection.intake"].sudo()._disputed_invoice(case, text)
         if not invoice:
             self._task(_("Dispute raised on WhatsApp: no open invoice left to dispute"), text)
             self.outcome = _("Task for the collector: no invoice to dispute.")

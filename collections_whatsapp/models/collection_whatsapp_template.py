@@ -3,7 +3,7 @@ import re
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .intent import PAYLOAD_PAY, PAYLOAD_PROMISE, PAYLOAD_TALK
+from odoo.addons.collections_management.tools.intent import PAYLOAD_PAY, PAYLOAD_PROMISE, PAYLOAD_TALK
 
 TEMPLATE_STATES = [("draft", "Draft"), ("pending", "Pending approval"), ("approved", "Approved"),
                    ("rejected", "Rejected"), ("paused", "Paused"), ("disabled", "Disabled")]

@@ -8,7 +8,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 
 from odoo.addons.collections_management.tests.common import CollectionsCommon
-from odoo.addons.collections_whatsapp.models.intent import PAYLOAD_PROMISE, parse_date, read_intent
+from odoo.addons.collections_management.tools.intent import PAYLOAD_PROMISE, parse_date, read_intent
 
 from .fake_graph import FakeGraphApi, meta_error, start_server
 

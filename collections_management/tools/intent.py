@@ -1,8 +1,8 @@
-"""What a customer's WhatsApp reply asks for, read in Spanish or English.
+"""What a customer's reply asks for (a WhatsApp message, an email), read in Spanish or English.
 
 Pure functions (no ORM): ``read_intent`` classifies a reply, ``parse_date``
 finds the date a customer promises to pay on. Dates are read the way people
-write them in a chat: "el viernes", "mañana", "15/12", "15 de diciembre",
+write them in a chat or an email: "el viernes", "mañana", "15/12", "15 de diciembre",
 "next Friday", "December 15th", "in 3 days".
 """
 
