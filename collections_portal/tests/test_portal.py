@@ -468,6 +468,17 @@ class TestPortalStatement(CollectionsCommon, HttpCase):
         # ids that are digits to Python but not numbers
         self.assertEqual(self._get(self._url(case, token, "/pay") + "&invoice_ids=%C2%B2").status_code, 400)
 
+    def test_tour_a_promise_typed_in_spanish(self):
+        self.env["res.lang"]._activate_lang("es_419")
+        partner = self.env["res.partner"].create({"name": "Cliente de Medellín", "lang": "es_419"})
+        self._portal_invoice(partner, 20, 2000000)
+        self.env["collection.engine"]._run(today=self.today)
+        case = self._case(partner)
+        self.company.collection_promise_horizon_days = 30
+        self.start_tour(self._url(case, case._portal_ensure_token()), "collections_portal_promise_in_spanish_tour")
+        promise = self.env["collection.promise"].search([("case_id", "=", case.id)])
+        self.assertEqual((promise.amount, promise.source), (1500000.0, "portal"), "one promise, a million and a half")
+
     def test_tour_accept_the_plan_offered(self):
         plan = self.env["collection.payment.plan"].create({
             "case_id": self.case.id, "move_ids": [Command.set((self.inv_10 | self.inv_45).ids)],

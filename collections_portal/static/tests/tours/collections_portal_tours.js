@@ -128,3 +128,60 @@ registry.category("web_tour.tours").add("collections_portal_accept_plan_tour", {
         },
     ],
 });
+
+// A Latin-American customer promises "1.500.000" on the statement in Spanish: one and a half million, and a
+// figure that is not an amount in their language is refused with an example, the form kept
+registry.category("web_tour.tours").add("collections_portal_promise_in_spanish_tour", {
+    steps: () => [
+        {
+            content: "The amount is shown as the customer writes it",
+            trigger: ".o_collections_promise_form input[name='amount'][value='2.000.000,00']",
+        },
+        {
+            content: "A date inside the horizon",
+            trigger: ".o_collections_promise_form input[name='date']",
+            run() {
+                const day = new Date(Date.now() + 5 * 86400000).toISOString().slice(0, 10);
+                this.anchor.value = day;
+            },
+        },
+        {
+            content: "Typed the English way: refused, not shrunk",
+            trigger: ".o_collections_promise_form input[name='amount']",
+            run: "edit 1.5",
+        },
+        {
+            content: "Record the promise",
+            trigger: ".o_collections_promise_form button[type='submit']",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "The refusal shows the format to use",
+            trigger: ".o_collections_promise_form:contains('1.500.000,00')",
+        },
+        {
+            content: "A date inside the horizon, again",
+            trigger: ".o_collections_promise_form input[name='date']",
+            run() {
+                const day = new Date(Date.now() + 5 * 86400000).toISOString().slice(0, 10);
+                this.anchor.value = day;
+            },
+        },
+        {
+            content: "One and a half million, as written in Bogotá",
+            trigger: ".o_collections_promise_form input[name='amount']",
+            run: "edit 1.500.000",
+        },
+        {
+            content: "Record the promise",
+            trigger: ".o_collections_promise_form button[type='submit']",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "Promise recorded",
+            trigger: ".alert-success",
+        },
+    ],
+});
