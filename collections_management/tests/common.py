@@ -67,13 +67,13 @@ class CollectionsCommon(AccountTestInvoicingCommon):
             move.action_post()
         return move
 
-    def _invoice_due_on(self, partner, due, amount, day=None):
+    def _invoice_due_on(self, partner, due, amount, day=None, currency=None):
         """A posted customer invoice due on ``due`` (a real date: for reports that age by the real today),
         invoiced and booked on ``day``, by default on its due date or today, whichever is earlier."""
         day = day or min(due, fields.Date.today())
         move = self.env["account.move"].create({
             "move_type": "out_invoice", "partner_id": partner.id, "invoice_date": day, "date": day,
-            "invoice_date_due": due,
+            "invoice_date_due": due, **({"currency_id": currency.id} if currency else {}),
             "invoice_line_ids": [Command.create({"product_id": self.product_a.id, "price_unit": amount,
                                                  "tax_ids": []})]})
         move.invoice_payment_term_id = False

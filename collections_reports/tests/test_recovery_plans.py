@@ -8,19 +8,6 @@ from odoo.addons.collections_management.tests.common import CollectionsCommon
 
 
 class PlanBookMixin:
-    def _invoice_in(self, currency, amount, days_overdue):
-        """A posted invoice in ``currency`` due ``days_overdue`` days ago (invoiced that day)."""
-        due = fields.Date.today() - timedelta(days=days_overdue)
-        invoice = self.env["account.move"].create({
-            "move_type": "out_invoice", "partner_id": self.partner_a.id, "currency_id": currency.id,
-            "invoice_date": due, "invoice_date_due": due,
-            "invoice_line_ids": [Command.create({"product_id": self.product_a.id, "price_unit": amount,
-                                                 "tax_ids": []})]})
-        invoice.invoice_payment_term_id = False
-        invoice.invoice_date_due = due
-        invoice.action_post()
-        return invoice
-
     def _active_plan(self, invoice, first_date, count=3, **vals):
         """An activated plan on ``invoice`` (monthly installments, no interest, 5 grace days)."""
         plan = self.env["collection.payment.plan"].create({
@@ -178,7 +165,7 @@ class TestPlanCompliance(PlanBookMixin, CollectionsCommon):
     def test_amounts_in_the_company_currency(self):
         today = fields.Date.today()
         eur = self.setup_other_currency("EUR", rates=[("2020-01-01", 2.0), (str(today), 1.25)])
-        invoice = self._invoice_in(eur, 900, 80)
+        invoice = self._invoice_due_on(self.partner_a, today - timedelta(days=80), 900, currency=eur)
         self._run(today=today)
         plan = self._active_plan(invoice, today + timedelta(days=1))
         self.assertEqual(plan.currency_id, eur)
@@ -237,7 +224,7 @@ class TestForecastPlans(PlanBookMixin, CollectionsCommon):
     def test_a_plan_in_another_currency_is_converted(self):
         today = fields.Date.today()
         eur = self.setup_other_currency("EUR", rates=[(str(today), 2.0)])   # 2 EUR a unit of the company's
-        invoice = self._invoice_in(eur, 900, 50)
+        invoice = self._invoice_due_on(self.partner_a, today - timedelta(days=50), 900, currency=eur)
         self._run(today=today)
         self._active_plan(invoice, today + timedelta(days=7))
         # 900 EUR expected: 450 in the company's currency
