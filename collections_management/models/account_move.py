@@ -117,10 +117,9 @@ class AccountMove(models.Model):
         return dict(self.env.cr.fetchall())
 
     def _collection_not_actionable(self):
-        """Invoices that are owed but must not be dunned or charged: disputed, excluded, or under a plan."""
-        in_plan = self._collection_active_plans()
-        return self.filtered(lambda m: m.collection_disputed or m.collection_excluded
-                             or m.commercial_partner_id.collection_excluded or m.id in in_plan)
+        """Invoices that are owed but must not be dunned or charged: disputed, excluded, or under a plan
+        (``collection.overdue._on_hold``: the rule and its SQL form live there)."""
+        return self.env["collection.overdue"]._on_hold(self)
 
     @api.constrains("collection_excluded", "collection_exclusion_reason")
     def _check_collection_exclusion_reason(self):

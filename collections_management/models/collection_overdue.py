@@ -57,6 +57,14 @@ class CollectionOverdue(models.AbstractModel):
                    self._in_active_plan_sql(SQL("%s.id", SQL.identifier(move))))
 
     @api.model
+    def _on_hold(self, moves):
+        """The documents among ``moves`` that are owed but not claimed (``_on_hold_sql`` in Python): under an
+        active payment plan, disputed, or excluded (the document or its debtor)."""
+        in_plan = moves._collection_active_plans()
+        return moves.filtered(lambda m: m.collection_disputed or m.collection_excluded
+                              or m.commercial_partner_id.collection_excluded or m.id in in_plan)
+
+    @api.model
     def _claimed_lines(self, partner, company, day):
         """[(line id, move id, residual in company currency, residual in the document's currency)]: the
         debtor's receivable lines overdue and claimed on ``day``, oldest first."""
