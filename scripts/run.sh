@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The run command: creates (or updates) a database with demo data and the four
 # addons installed, then serves it on http://localhost:8069 (admin / admin).
-# Env: ODOO_PATH, ODOO_VENV, DB (default collections_demo), PORT (default 8069),
+# Env: ODOO_PATH, ODOO_VENV, DB (default collections_demo), PORT (default 8069), BASE_URL (default
+#      http://localhost:$PORT: the address links and PDFs use, frozen),
 #      COUNTRY (default CO: Colombian chart, COP) and LANGUAGE (default es_419) of a new database;
 #      e.g. COUNTRY=MX for Mexico, or COUNTRY=US LANGUAGE=en_US for an English demo.
 set -euo pipefail
@@ -29,6 +30,12 @@ else
   PYTHONPATH="$ODOO_PATH" "$PYTHON" "$ODOO_PATH/odoo-bin" --addons-path="$ADDONS_PATH" -d "$DB" \
     -i "$ADDONS" --stop-after-init --log-level=warn
 fi
+# links in emails, letters and the portal, and the PDF's styles, point where this serves (frozen: a first login
+# from another address does not change it); a real server sets its own public address the same way
+BASE_URL=${BASE_URL:-http://localhost:$PORT}
+psql -d "$DB" -qc "INSERT INTO ir_config_parameter (key, value, create_date, write_date)
+  VALUES ('web.base.url', '$BASE_URL', now(), now()), ('web.base.url.freeze', 'True', now(), now())
+  ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, write_date = now()"
 echo "== serving http://localhost:$PORT  (database $DB; logins: admin/admin, marta/marta manager, carla/carla and diego/diego collectors, lucia/lucia legal; customer portal: cliente/cliente)"
 exec env PYTHONPATH="$ODOO_PATH" "$PYTHON" "$ODOO_PATH/odoo-bin" --addons-path="$ADDONS_PATH" -d "$DB" \
   --db-filter="^$DB\$" --http-port="$PORT" --log-level=info
