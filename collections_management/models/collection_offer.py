@@ -184,7 +184,8 @@ class CollectionOffer(models.Model):
         if self.waiver_percent and not self.fee_move_ids:
             raise ValidationError(_("There are no open late fees or interest to waive."))
         if self.deadline and self.deadline < fields.Date.context_today(self) and self.state in OPEN_STATES:
-            raise ValidationError(_("The deadline of an offer cannot be in the past (%s).", self.deadline))
+            raise ValidationError(_("The deadline of an offer cannot be in the past (%s).",
+                                    format_date(self.env, self.deadline)))
         if not self.discount_percent and not self.waiver_percent:
             raise ValidationError(_("An offer gives a discount, a waiver of fees and interest, or both."))
         if self.kind == "early":

@@ -370,7 +370,8 @@ class CollectionPaymentPlan(models.Model):
             plan.sudo().state = "proposed"
             plan.message_post(body=self.env._("Payment plan proposed to the customer: %(count)s installments, "
                                               "total %(total)s.", count=len(plan.line_ids),
-                                              total=plan.amount_total + plan.interest_amount))
+                                              total=format_amount(self.env, plan.amount_total + plan.interest_amount,
+                                                                  plan.currency_id)))
         return True
 
     def action_recompute_schedule(self):
@@ -451,7 +452,8 @@ class CollectionPaymentPlan(models.Model):
             raise UserError(self.env._(
                 "The open amount of the covered invoices changed since this schedule was made (%(then)s, now "
                 "%(now)s): recompute the schedule and agree it again.",
-                then=self.amount_total, now=self._covered_residual()))
+                then=format_amount(self.env, self.amount_total, self.currency_id),
+                now=format_amount(self.env, self._covered_residual(), self.currency_id)))
         late = self.line_ids.filtered(lambda l: not l.is_down_payment and l.date < today)
         if late:
             raise UserError(self.env._(
@@ -503,7 +505,8 @@ class CollectionPaymentPlan(models.Model):
         })
         new_plan.sudo().write({"restructured_from_id": self.id, "restructure_count": count})
         new_plan.message_post(body=self.env._("Restructures %(plan)s: %(amount)s still unpaid.", plan=self.name,
-                                              amount=new_plan.amount_total))
+                                              amount=format_amount(self.env, new_plan.amount_total,
+                                                                   new_plan.currency_id)))
         return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": new_plan.id, "view_mode": "form",
                 "target": "current"}
 

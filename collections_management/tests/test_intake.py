@@ -193,3 +193,26 @@ class TestEmailIntake(CollectionsCommon):
         self.case.message_post(body="<p>Pagaré el viernes</p>", message_type="email",
                                author_id=self.collector.partner_id.id)
         self.assertEqual(self.env["collection.interaction"].search_count([("case_id", "=", self.case.id)]), count)
+
+
+@tagged("post_install", "-at_install")
+class TestNumbersPeopleRead(CollectionsCommon):
+    """Amounts and dates in what people read are written their way (es_419 and en_US), never raw."""
+
+    def test_the_promise_logged_on_the_case(self):
+        self._freeze_today()
+        self.env["res.lang"]._activate_lang("es_419")
+        self._invoice(self.partner_a, 20, 2000000)
+        self._run()
+        case = self._case(self.partner_a)
+        when = self.TODAY + timedelta(days=5)
+        for lang, amount, day in (("es_419", "1.500.000,00", when.strftime("%d/%m/%Y")),
+                                  ("en_US", "1,500,000.00", when.strftime("%m/%d/%Y"))):
+            with self.subTest(lang=lang):
+                wizard = self.env["collection.promise.wizard"].with_context(active_id=case.id, lang=lang).create(
+                    {"date": when, "amount": 1500000, "replace_open": True})
+                wizard.action_register()
+                body = case.message_ids[:1].body
+                self.assertIn(amount, body)
+                self.assertIn(day, body)
+                self.assertNotIn("1500000.0", body)

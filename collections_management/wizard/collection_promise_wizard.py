@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from odoo import Command, api, fields, models
+from odoo.tools import format_amount, format_date
 
 from ..models.collection_promise import PROMISE_SOURCES
 
@@ -50,6 +51,7 @@ class CollectionPromiseWizard(models.TransientModel):
             move_ids=[Command.set(self.move_ids.ids)])
         case.message_post(body=self.env._(
             "Promise to pay registered: %(amount)s by %(date)s (%(channel)s). The collection strategy pauses until "
-            "then.", amount=promise.amount, date=promise.date,
+            "then.", amount=format_amount(self.env, promise.amount, promise.currency_id),
+            date=format_date(self.env, promise.date),
             channel=dict(self._fields["source"]._description_selection(self.env))[promise.source]))
         return {"type": "ir.actions.act_window_close"}

@@ -339,7 +339,7 @@ class CollectionsPortal(PaymentPortal):
             if currency.compare_amounts(chosen, 0) <= 0 or currency.compare_amounts(chosen, amount) > 0:
                 raise ValidationError(request.env._(
                     "The amount to pay must be more than zero and at most %(amount)s.",
-                    amount=currency.round(amount)))
+                    amount=format_amount(request.env, amount, currency)))
             amount = chosen
         return invoices, (currencies or case.company_id.currency_id).round(amount), reference
 

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 # what a bureau file row may contain, in the company's chosen order (labels: _bureau_column_labels)
 BUREAU_COLUMNS = ("vat", "name", "country", "amount", "currency", "oldest_due_date", "days_overdue", "notice_date",
@@ -154,10 +154,11 @@ class CollectionBureauReport(models.Model):
             if entry.state != "noticed" or not entry.small_debt:
                 raise UserError(self.env._("Only a noticed small debt needs a second notice."))
             if entry.second_notice_date:
-                raise UserError(self.env._("The second notice was given on %s.", entry.second_notice_date))
+                raise UserError(self.env._("The second notice was given on %s.",
+                                           format_date(self.env, entry.second_notice_date)))
             if today <= entry.notice_date:
                 raise UserError(self.env._("The second notice is given on another day than the first (%s).",
-                                           entry.notice_date))
+                                           format_date(self.env, entry.notice_date)))
             entry.sudo().write({"second_notice_date": today, "earliest_report_date": entry._collection_report_from(
                 today)})
         return True
@@ -177,7 +178,8 @@ class CollectionBureauReport(models.Model):
             if today < entry.earliest_report_date:
                 raise UserError(self.env._(
                     "%(partner)s was given notice on %(notice)s: the debt may be reported from %(date)s, not before.",
-                    partner=entry.partner_id.name, notice=entry.notice_date, date=entry.earliest_report_date))
+                    partner=entry.partner_id.name, notice=format_date(self.env, entry.notice_date),
+                    date=format_date(self.env, entry.earliest_report_date)))
             if entry.currency_id.compare_amounts(entry.amount_open, 0) <= 0:
                 raise UserError(self.env._("Nothing is owed any more: the debt cannot be reported."))
             entry.sudo().write({"state": "reported", "report_date": today, "reported_amount": entry.amount_open})
