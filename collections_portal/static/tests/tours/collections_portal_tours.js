@@ -1,5 +1,16 @@
 import { registry } from "@web/core/registry";
 
+// the promise form's date, five days ahead (inside the company's horizon)
+function promiseDateStep(content) {
+    return {
+        content,
+        trigger: ".o_collections_promise_form input[name='date']",
+        run() {
+            this.anchor.value = new Date(Date.now() + 5 * 86400000).toISOString().slice(0, 10);
+        },
+    };
+}
+
 // A customer opens the link of a reminder (no account), pays everything overdue with the demo
 // provider, and lands back on the statement with a confirmation and nothing left overdue.
 registry.category("web_tour.tours").add("collections_portal_pay_overdue_tour", {
@@ -45,14 +56,7 @@ registry.category("web_tour.tours").add("collections_portal_pay_overdue_tour", {
 // A customer promises a payment and disputes an invoice from the statement (plain HTML forms).
 registry.category("web_tour.tours").add("collections_portal_promise_dispute_tour", {
     steps: () => [
-        {
-            content: "A date inside the horizon",
-            trigger: ".o_collections_promise_form input[name='date']",
-            run() {
-                const day = new Date(Date.now() + 5 * 86400000).toISOString().slice(0, 10);
-                this.anchor.value = day;
-            },
-        },
+        promiseDateStep("A date inside the horizon"),
         {
             content: "Amount",
             trigger: ".o_collections_promise_form input[name='amount']",
@@ -137,14 +141,7 @@ registry.category("web_tour.tours").add("collections_portal_promise_in_spanish_t
             content: "The amount is shown as the customer writes it",
             trigger: ".o_collections_promise_form input[name='amount'][value='2.000.000,00']",
         },
-        {
-            content: "A date inside the horizon",
-            trigger: ".o_collections_promise_form input[name='date']",
-            run() {
-                const day = new Date(Date.now() + 5 * 86400000).toISOString().slice(0, 10);
-                this.anchor.value = day;
-            },
-        },
+        promiseDateStep("A date inside the horizon"),
         {
             content: "Typed the English way: refused, not shrunk",
             trigger: ".o_collections_promise_form input[name='amount']",
@@ -160,14 +157,7 @@ registry.category("web_tour.tours").add("collections_portal_promise_in_spanish_t
             content: "The refusal shows the format to use",
             trigger: ".o_collections_promise_form:contains('1.500.000,00')",
         },
-        {
-            content: "A date inside the horizon, again",
-            trigger: ".o_collections_promise_form input[name='date']",
-            run() {
-                const day = new Date(Date.now() + 5 * 86400000).toISOString().slice(0, 10);
-                this.anchor.value = day;
-            },
-        },
+        promiseDateStep("A date inside the horizon, again"),
         {
             content: "One and a half million, as written in Bogotá",
             trigger: ".o_collections_promise_form input[name='amount']",
