@@ -30,3 +30,4 @@ from . import collection_intake
 from . import collection_ceiling
 from . import collection_allocation
 from . import collection_overdue
+from . import collection_catch_up

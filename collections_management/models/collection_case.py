@@ -53,6 +53,15 @@ class CollectionCase(models.Model):
         help="History row of the entry into the current stage; strategy steps fire once per entry.",
     )
     stage_date = fields.Date("In stage since", readonly=True)
+    catch_up = fields.Boolean(
+        related="stage_history_id.catch_up", string="Waiting for review",
+        help="Placed in its stage by the first run on old debts: nothing is sent until a manager starts collecting.")
+    catch_up_next = fields.Char(
+        "Would receive", compute="_compute_catch_up_plan",
+        help="If collecting started today: the next step of the stage and its date.")
+    catch_up_backlog = fields.Char(
+        "Not sent (date passed)", compute="_compute_catch_up_plan",
+        help="Steps of the stage whose date has passed: starting to collect records them as skipped.")
     history_ids = fields.One2many("collection.case.stage.history", "case_id", "Stage history")
     move_link_ids = fields.One2many("collection.case.move", "case_id", "Invoice rows")
     move_ids = fields.Many2many("account.move", string="Invoices", compute="_compute_move_ids",
@@ -108,6 +117,28 @@ class CollectionCase(models.Model):
         "(partner_id, company_id) WHERE state = 'open'",
         "A debtor has one open collection case per company.",
     )
+
+    @api.depends("stage_history_id.catch_up", "stage_id", "oldest_due_date", "segment_id")
+    def _compute_catch_up_plan(self):
+        plans = self.env["collection.catch.up"]._plans(self)
+        for case in self:
+            plan = plans.get(case.id)
+            case.catch_up_backlog = ", ".join(step.name for step in plan.backlog) if plan else False
+            if plan and plan.upcoming:
+                step, on = plan.upcoming[0]
+                case.catch_up_next = self.env._("%(step)s on %(date)s", step=step.name, date=format_date(self.env, on))
+            else:
+                case.catch_up_next = self.env._("Nothing until the next stage") if plan else False
+
+    def action_start_collecting(self):
+        """Managers: end the first-run review for these cases (see collection.catch.up)."""
+        started = self.env["collection.catch.up"]._start(self)
+        return {"type": "ir.actions.client", "tag": "display_notification", "params": {
+            "type": "success", "sticky": False,
+            "message": self.env._("Collecting started on %(count)s debtors: the remaining steps run on their dates.",
+                                  count=len(started)),
+            "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+        }}
 
     def init(self):
         # the run writes a case's figures, then its segment and score: with room left on each page PostgreSQL

@@ -90,8 +90,10 @@ class ResCompany(models.Model):
          ("fire", "Act on each debtor's current stage at once")],
         "First run on old debts", default="review", required=True,
         help="The first run after install finds debts that are months or years overdue. Review: it places every "
-             "debtor in its stage without steps, legal hand-overs or credit holds, and lists the legal candidates; "
-             "collections start with the next stage change. Act: it fires the entry steps of each current stage.",
+             "debtor in its stage without steps, legal hand-overs or credit holds; Collections > First-run Review "
+             "lists what each would receive and 'Start collecting' lets the stage's remaining steps run on their "
+             "own dates (steps whose date has passed are not sent; legal hand-overs and credit holds stay manual). "
+             "Act: it fires the entry steps of each current stage at once.",
     )
     collection_catch_up_done = fields.Boolean(
         "First run done", help="Set by the first complete run: from then on every stage entry acts.")

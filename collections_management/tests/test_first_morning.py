@@ -1,8 +1,9 @@
 from datetime import timedelta
 
 from odoo import Command
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import CollectionsCommon
 
@@ -222,6 +223,47 @@ class TestFirstMorning(CollectionsCommon):
         self.assertEqual(case_b.stage_id, self.stage_by_code["judicial"])
         self.assertEqual(len(case_b.legal_record_ids), 1)
         self.assertTrue(case_b.execution_ids)
+
+    def test_start_collecting_ends_the_review_without_sending_the_backlog(self):
+        """The manager ends the first run's review: the remaining steps run on their own dates, the past ones
+        are recorded as skipped (never sent), legal hand-overs and credit holds stay manual."""
+        self.company.write({"collection_catch_up_policy": "review", "collection_catch_up_done": False})
+        self._invoice(self.partner_a, 400, 900)  # judicial: its hand-over to legal is backlog
+        self._invoice(self.partner_b, 35, 300)  # extrajudicial since day 31, four days ago
+        self._run()
+        case_a, case_b = self._case(self.partner_a), self._case(self.partner_b)
+        Case = self.env["collection.case"]
+        review = Case.search(safe_eval(self.env["ir.actions.act_window"]._for_xml_id(
+            "collections_management.collection_case_action_review")["domain"]))
+        self.assertEqual(review & (case_a | case_b), case_a | case_b, "both placed debtors wait for review")
+        self.assertEqual(case_b.catch_up_backlog, "Formal notice, Formal letter")
+        self.assertEqual(case_b.catch_up_next, "Negotiation call on 03/19/2026", "day 7 of the stage: in 3 days")
+        self.assertEqual(case_a.catch_up_next, "Nothing until the next stage")
+
+        with self.assertRaises(AccessError):
+            case_b.with_user(self.collector).action_start_collecting()
+        self.assertTrue(case_b.catch_up, "a collector's attempt changed nothing")
+
+        (case_a | case_b).with_user(self.manager).action_start_collecting()
+        self.assertEqual((case_a | case_b).mapped("catch_up"), [False, False])
+        self.assertEqual(case_b.stage_date, self.TODAY - timedelta(days=4), "dated on its real entry into the stage")
+        self.assertEqual(sorted(case_b.execution_ids.mapped("state")), ["skipped", "skipped"])
+        self.assertEqual(case_a.execution_ids.step_id.channel, "legal")
+        self.assertEqual(case_a.execution_ids.state, "skipped")
+        self.assertIn("Next: Negotiation call on 03/19/2026", case_b.message_ids[0].body)
+        with self.assertRaises(UserError):
+            case_b.with_user(self.manager).action_start_collecting()
+
+        # the daily run sends none of the backlog, and the next steps on their dates
+        self._run()
+        self.assertFalse(case_b.execution_ids.filtered(lambda e: e.state != "skipped"), "nothing sent at once")
+        self.assertEqual(case_b.next_action_date, self.TODAY + timedelta(days=3))
+        self.assertFalse(case_a.legal_record_ids, "the backlog's legal hand-over stays manual")
+        self.assertFalse(self.partner_a.collection_credit_hold, "and so does the credit hold")
+        self._run(today=self.TODAY + timedelta(days=3))
+        call = case_b.execution_ids.filtered(lambda e: e.state != "skipped")
+        self.assertEqual(call.step_id.mapped("channel"), ["call"])
+        self.assertEqual(call.state, "done")
 
     def test_run_now_hands_a_large_book_to_the_cron_and_previews_a_sample(self):
         self._invoice(self.partner_a, 20, 100)

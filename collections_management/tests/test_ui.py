@@ -1,5 +1,8 @@
+from datetime import timedelta
+
 from freezegun import freeze_time
 
+from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import CollectionsCommon
@@ -97,3 +100,17 @@ class TestMorningUi(CollectionsCommon, HttpCase):
         self.start_tour("/odoo/action-collections_management.collection_case_move_action",
                         "collections_invoices_list_tour", login="collector")
         self.assertTrue(mine)
+
+    def test_manager_starts_collecting_after_the_first_run_in_browser(self):
+        self.company.write({"collection_catch_up_policy": "review", "collection_catch_up_done": False})
+        old = self.env["res.partner"].create({"name": "Old Debtor SA", "is_company": True})
+        older = self.env["res.partner"].create({"name": "Older Debtor SRL", "is_company": True})
+        today = fields.Date.today()
+        self._invoice_due_on(old, today - timedelta(days=35), 900)
+        self._invoice_due_on(older, today - timedelta(days=15), 400)
+        self.env["collection.engine"]._run(today=today)
+        cases = self._case(old) | self._case(older)
+        self.assertEqual(cases.mapped("catch_up"), [True, True])
+        self.start_tour("/odoo", "collections_start_collecting_tour", login="colmanager")
+        self.assertEqual(cases.mapped("catch_up"), [False, False])
+        self.assertEqual(set(cases.execution_ids.mapped("state")), {"skipped"}, "the backlog recorded, not sent")

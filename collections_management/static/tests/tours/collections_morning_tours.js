@@ -113,3 +113,48 @@ registry.category("web_tour.tours").add("collections_manager_morning_tour", {
         },
     ],
 });
+
+// The manager ends the first run's review on a real company's old debts: reads what each placed debtor
+// would receive, selects them all and starts collecting.
+registry.category("web_tour.tours").add("collections_start_collecting_tour", {
+    steps: () => [
+        ...openApp(),
+        {
+            content: "Open the Collections menu",
+            trigger: ".o_menu_sections button:contains('Collections')",
+            run: "click",
+        },
+        {
+            content: "Open the first run's review",
+            trigger: ".o-dropdown--menu .dropdown-item:contains('First-run Review')",
+            run: "click",
+        },
+        {
+            content: "Each placed debtor says what it would receive",
+            trigger: ".o_list_view .o_data_row:contains('Old Debtor SA') .o_data_cell[name='catch_up_next']:contains('Negotiation call on')",
+        },
+        {
+            content: "and which steps are past",
+            trigger: ".o_list_view .o_data_row:contains('Old Debtor SA') .o_data_cell[name='catch_up_backlog']:contains('Formal notice')",
+        },
+        {
+            content: "Select every debtor",
+            trigger: ".o_list_view thead .o_list_record_selector input",
+            run: "click",
+        },
+        {
+            content: "Start collecting",
+            trigger: ".o_control_panel button.o_collection_start_collecting",
+            run: "click",
+        },
+        {
+            content: "Confirm",
+            trigger: ".modal:contains('Start collecting?') footer .btn-primary",
+            run: "click",
+        },
+        {
+            content: "Nobody is left waiting",
+            trigger: ".o_view_nocontent:contains('No debtor waiting for review')",
+        },
+    ],
+});
