@@ -138,6 +138,24 @@ class CollectionOffer(models.Model):
             self._collection_snapshot()
         return res
 
+    @api.onchange("case_id", "kind")
+    def _onchange_case_moves(self):
+        """A new offer shows the invoices it would settle and the debt before it is saved."""
+        if self.state == "draft" and self.case_id:
+            self.move_ids = self._default_moves()
+            self._onchange_preview_amounts()
+
+    @api.onchange("move_ids", "fee_move_ids", "waiver_percent")
+    def _onchange_preview_amounts(self):
+        """The open amounts the discount and the waiver would apply to (the snapshot taken on saving)."""
+        if self.state != "draft" or not self.case_id:
+            return
+        if self.waiver_percent and not self.fee_move_ids:
+            self.fee_move_ids = self._default_fee_moves()
+        currency = self.move_ids.currency_id[:1] or self.company_id.currency_id
+        self.amount_base = currency.round(sum(self.move_ids.mapped("amount_residual")))
+        self.amount_fees = currency.round(sum(self.fee_move_ids.mapped("amount_residual")))
+
     def _default_moves(self):
         """Settlement: the invoices the case claims; early payment: the invoices not yet due."""
         self.ensure_one()

@@ -66,6 +66,9 @@ class CollectionPaymentPlan(models.Model):
         help="Flat interest on the financed amount (total less down payment), spread on the installments and "
              "invoiced as its own customer document per installment.")
     interest_amount = fields.Monetary(readonly=True)
+    schedule_summary = fields.Char(
+        "Schedule", compute="_compute_schedule_summary",
+        help="The agreement in words: the down payment apart, then the installments and how often.")
     grace_days = fields.Integer(default=5, help="Days after an installment's date before the plan is broken.")
     state = fields.Selection(
         [("draft", "Draft"), ("proposed", "Proposed"), ("active", "Active"), ("completed", "Completed"),
@@ -139,6 +142,20 @@ class CollectionPaymentPlan(models.Model):
             plan.next_date = upcoming.date
             plan.next_amount = lines[upcoming.id]["residual"] if upcoming else 0.0
 
+    @api.depends("down_payment", "installment_count", "frequency", "currency_id", "line_ids.is_down_payment")
+    def _compute_schedule_summary(self):
+        frequencies = dict(self._fields["frequency"]._description_selection(self.env))
+        for plan in self:
+            count = len(plan.line_ids.filtered(lambda line: not line.is_down_payment)) or plan.installment_count
+            how_often = frequencies.get(plan.frequency, "").lower()
+            installments = (self.env._("1 installment (%(frequency)s)", frequency=how_often) if count == 1 else
+                            self.env._("%(count)s installments (%(frequency)s)", count=count, frequency=how_often))
+            if plan.currency_id and plan.currency_id.compare_amounts(plan.down_payment, 0) > 0:
+                installments = self.env._("down payment of %(amount)s + %(installments)s",
+                                          amount=format_amount(self.env, plan.down_payment, plan.currency_id),
+                                          installments=installments)
+            plan.schedule_summary = installments[:1].upper() + installments[1:]
+
     @api.constrains("installment_count", "down_payment", "first_date", "interest_rate", "grace_days", "state")
     def _check_plan(self):
         for plan in self.filtered(lambda p: p.state in ("draft", "proposed")):
@@ -202,6 +219,8 @@ class CollectionPaymentPlan(models.Model):
         try:
             vals = self._schedule_values()
         except ValidationError as error:
+            # nothing is previewed that could not be saved
+            self.update({"interest_amount": 0.0, "line_ids": [Command.clear()]})
             return {"warning": {"title": self.env._("Payment plan"), "message": str(error)}}
         self.update({"amount_total": vals["amount_total"], "interest_amount": vals["interest_amount"]})
         self.line_ids = [Command.clear()] + [Command.create(line) for line in vals["lines"]]
@@ -237,6 +256,8 @@ class CollectionPaymentPlan(models.Model):
         if paid:
             raise ValidationError(self.env._("%s is already paid: it cannot be part of a plan.",
                                              ", ".join(paid.mapped("name"))))
+        if self.down_payment < 0:
+            raise ValidationError(self.env._("The down payment cannot be negative."))
         currency = moves.currency_id
         total = currency.round(sum(moves.mapped("amount_residual")))
         if currency.compare_amounts(self.down_payment, total) >= 0:
@@ -368,8 +389,8 @@ class CollectionPaymentPlan(models.Model):
             plan.check_access("write")
             plan._compute_schedule()
             plan.sudo().state = "proposed"
-            plan.message_post(body=self.env._("Payment plan proposed to the customer: %(count)s installments, "
-                                              "total %(total)s.", count=len(plan.line_ids),
+            plan.message_post(body=self.env._("Payment plan proposed to the customer: %(schedule)s, total %(total)s.",
+                                              schedule=plan.schedule_summary,
                                               total=format_amount(self.env, plan.amount_total + plan.interest_amount,
                                                                   plan.currency_id)))
         return True
@@ -589,6 +610,7 @@ class CollectionPaymentPlanLine(models.Model):
     currency_id = fields.Many2one(related="plan_id.currency_id")
     sequence = fields.Integer()
     is_down_payment = fields.Boolean()
+    label = fields.Char("Installment", compute="_compute_label")
     date = fields.Date(required=True)
     amount = fields.Monetary("Principal", required=True)
     interest_amount = fields.Monetary("Interest")
@@ -599,6 +621,12 @@ class CollectionPaymentPlanLine(models.Model):
     amount_residual = fields.Monetary("Left to pay", compute="_compute_state")
     state = fields.Selection([("due", "Due"), ("partial", "Partially paid"), ("paid", "Paid"), ("overdue", "Past due"),
                               ("credited", "Settled by credit note")], compute="_compute_state")
+
+    @api.depends("sequence", "is_down_payment")
+    def _compute_label(self):
+        for line in self:
+            line.label = (self.env._("Down payment") if line.is_down_payment
+                          else self.env._("Installment %(number)s", number=line.sequence))
 
     @api.depends("amount", "interest_amount")
     def _compute_amount_total(self):

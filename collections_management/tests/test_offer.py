@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import HttpCase, tagged
+from odoo.tests import Form, HttpCase, tagged
 
 from .common import CollectionsCommon
 
@@ -48,6 +48,19 @@ class TestSettlementOffer(CollectionsCommon):
         offer.with_user(self.collector).action_confirm()
         self.assertEqual(offer.state, "open")
         self.assertIn("900.00", self.case._collection_offer_text(self.env), "the script's {offer}")
+
+    def test_the_form_shows_the_debt_and_the_invoices_before_saving(self):
+        action = self.case.with_user(self.collector).action_make_offer()
+        form = Form(self.env["collection.offer"].with_user(self.collector).with_context(**action["context"]))
+        self.assertEqual(form.move_ids[:], self.invoice, "the invoices it would settle, before saving")
+        self.assertEqual(form.amount_base, 1000.0, "not 'Open amount 0.00'")
+        form.waiver_percent = 50
+        self.assertEqual(form.fee_move_ids[:], self.fee)
+        self.assertEqual(form.amount_fees, 50.0)
+        form.discount_percent = 10
+        self.assertEqual(form.amount_to_pay, 925.0)
+        offer = form.save()
+        self.assertEqual((offer.amount_base, offer.amount_fees, offer.amount_to_pay), (1000.0, 50.0, 925.0))
 
     def test_above_the_limits_a_manager_approves(self):
         self.case.stage_id.write({"offer_max_discount": 5, "offer_max_waiver": 0})

@@ -314,6 +314,30 @@ class TestPaymentPlan(CollectionsCommon):
         self.assertEqual(plan.line_ids.mapped("amount"), [300.0, 300.0, 300.0])
         self.assertEqual(plan.state, "draft")
 
+    def test_the_down_payment_is_named_apart_and_a_negative_one_is_refused_in_the_form(self):
+        self._invoice(self.partner_a, 40, 900)
+        self._run()
+        action = self._case(self.partner_a).action_propose_payment_plan()
+        form = Form(self.env["collection.payment.plan"].with_context(**action["context"]))
+        form.installment_count = 4
+        form.down_payment = 100
+        self.assertEqual(len(form.line_ids), 5)
+        self.assertEqual(form.schedule_summary, "Down payment of $\xa0100.00 + 4 installments (monthly)")
+        form.down_payment = -100
+        self.assertEqual(len(form.line_ids), 0, "a refused down payment is not previewed")
+        with self.assertRaises(ValidationError):
+            form.save()
+        form.down_payment = 0
+        form.installment_count = 1
+        self.assertEqual(form.schedule_summary, "1 installment (monthly)")
+        form.down_payment = 300
+        form.installment_count = 2
+        plan = form.save()
+        self.assertEqual(plan.line_ids.mapped("label"), ["Down payment", "Installment 1", "Installment 2"])
+        plan.action_propose()
+        self.assertIn("Down payment of $ 300.00 + 2 installments (monthly), total $ 900.00",
+                      plan.message_ids[0].preview)
+
     # ------------------------------------------------------------------ roles
     def test_collector_cannot_bypass_approval_or_edit_installments(self):
         self.company.collection_plan_approval_amount = 1000
