@@ -121,7 +121,7 @@ DATA = {
     "A2": '=_t("Open receivables")', "B2": f'=PIVOT.VALUE({P_AGING},"amount_residual:sum")',
     "A3": '=_t("Current")', "B3": f'=PIVOT.VALUE({P_AGING},"amount_residual:sum","bucket","current")',
     # overdue as the case and the portal say it (collection.overdue): not under a plan, disputed or excluded
-    "A4": '=_t("Overdue")', "B4": f'=PIVOT.VALUE({P_AGING},"amount_overdue:sum")', "C4": "=FORMAT.LARGE.NUMBER(B4)",
+    "A4": '=_t("Overdue")', "B4": f'=PIVOT.VALUE({P_AGING},"amount_overdue:sum")', "C4": "=B4",
     "D4": '=CONCATENATE(ROUND(IFERROR(B4/B2*100)),"% ",_t("of receivables"))',
     "A5": '=_t("DSO this month")', "B5": '=ROUND(ODOO.LIST(1,1,"dso"))',
     "A6": '=_t("DSO last month")', "B6": '=ROUND(ODOO.LIST(1,2,"dso"))',
@@ -131,15 +131,18 @@ DATA = {
     "A10": '=_t("Collected the month before")', "B10": '=ROUND(ODOO.LIST(1,3,"collections"))',
     "A11": '=_t("Promises kept (%)")', "B11": f'=ROUND(IFERROR(PIVOT.VALUE({P_PROMISES},"kept_rate:avg")))',
     "C11": '=CONCATENATE(B11,"%")',
-    "D11": f'=CONCATENATE(PIVOT.VALUE({P_PROMISES},"kept_count:sum")+0,_t(" kept, "),'
-           f'PIVOT.VALUE({P_PROMISES},"broken_count:sum")+0,_t(" broken"))',
+    # counts said in words, singular apart ("1 cumplida", "2 cumplidas")
+    "D11": f'=CONCATENATE(IF(E11=1,_t("1 kept"),CONCATENATE(E11," ",_t("kept"))),", ",'
+           f'IF(F11=1,_t("1 broken"),CONCATENATE(F11," ",_t("broken"))))',
+    "E11": f'=PIVOT.VALUE({P_PROMISES},"kept_count:sum")+0', "F11": f'=PIVOT.VALUE({P_PROMISES},"broken_count:sum")+0',
     "A12": '=_t("Recovery rate (%)")', "B12": f'=ROUND(IFERROR(PIVOT.VALUE({P_RECOVERY},"recovery_rate:avg")))',
     "C12": '=CONCATENATE(B12,"%")',
-    "D12": f'=FORMAT.LARGE.NUMBER(PIVOT.VALUE({P_RECOVERY},"amount_recovered:sum"))',
+    "D12": f'=PIVOT.VALUE({P_RECOVERY},"amount_recovered:sum")',
     "A13": '=_t("Plan compliance (%)")', "B13": f'=ROUND(IFERROR(PIVOT.VALUE({P_PLANS},"compliance_rate:avg")))',
     "C13": '=CONCATENATE(B13,"%")',
-    "D13": f'=CONCATENATE(PIVOT.VALUE({P_PLANS},"decided_count:sum")+0,_t(" installments due"))',
-    "A14": '=_t("Open cases")', "B14": f'=PIVOT.VALUE({P_CASES},"__count")', "C14": "=FORMAT.LARGE.NUMBER(B14)",
+    "D13": f'=IF(E13=1,_t("1 installment due"),CONCATENATE(E13," ",_t("installments due")))',
+    "E13": f'=PIVOT.VALUE({P_PLANS},"decided_count:sum")+0',
+    "A14": '=_t("Open cases")', "B14": f'=PIVOT.VALUE({P_CASES},"__count")', "C14": "=B14",
     "A15": '=_t("AR current (%)")', "B15": '=ROUND(IFERROR(B3/B2*100))',
     "D14": '=CONCATENATE(B15,"% ",_t("of receivables current"))',
 }
@@ -169,7 +172,8 @@ def odoo_chart(chart_id, chart_type, model, group_by, measure, domain=(), row=0,
         "metaData": {"groupBy": group_by, "measure": measure, "order": None, "resModel": model, "mode": mode},
         "searchParams": {"comparison": None, "context": {}, "domain": list(domain), "groupBy": group_by,
                          "orderBy": []},
-        "dataSets": [{}], "chartId": chart_id, "fieldMatching": field_matching(model), **extra,
+        # amounts in full on the axes ("30.000.000", not "30.000k"): people read them in their own notation
+        "dataSets": [{}], "chartId": chart_id, "fieldMatching": field_matching(model), "humanize": False, **extra,
     }
     return {"id": chart_id, "tag": "chart", "width": width, "height": height, "col": col, "row": row,
             "offset": {"x": x, "y": 8}, "data": data}
@@ -182,7 +186,7 @@ FIGURES = [
     scorecard("cs-cei", "CEI last month (%)", "Data!B7", "Data!B8", mode="difference", descr="vs the month before",
               x=488, y=10),
     scorecard("cs-collected", "Collected last month", "Data!B9", "Data!B10", mode="percentage",
-              descr="vs the month before", x=732, y=10, background="#F0FDF4", humanize=True),
+              descr="vs the month before", x=732, y=10, background="#F0FDF4"),
     scorecard("cs-promises", "Promises kept", "Data!C11", "Data!D11", descr="", x=0, y=132, background="#FFF7ED"),
     scorecard("cs-recovery", "Recovery rate", "Data!C12", "Data!D12", descr="recovered", x=244, y=132,
               background="#FFF7ED"),
@@ -202,7 +206,7 @@ FIGURES = [
 # 4 title, 5 collections per month, 6 titles, 7- the top tens
 CELLS = {
     "A3": view_link("Aged receivables", "collection.aging.report", "graph", context={"group_by": ["bucket"]}),
-    "E3": view_link("Stage funnel (open cases at this stage or later)", "collection.case", "list",
+    "E3": view_link("Cases by stage (cumulative)", "collection.case", "list",
                     domain=[["state", "=", "open"]], context={"group_by": ["stage_id"]}),
     "A5": view_link("Collections per month", "collection.kpi.month", "graph"),
     "A7": view_link("Top collectors", "collection.collector.report", "pivot"),

@@ -4,7 +4,9 @@ Odoo logs per-module statistics but no single total; this wrapper starts the
 server the way ``odoo-bin`` does, then reads the registry's assertion report so
 the shell script can fail on failures, errors *and* on zero tests run.
 
-Usage: python odoo_test_runner.py <odoo-bin server options...>
+Usage: python odoo_test_runner.py [--existing-db] <odoo-bin server options...>
+--existing-db: test in a database prepared beforehand (e.g. ``odoo-bin db init --with-demo``) instead of a new
+empty one; the modules given with -i are installed and tested there.
 Exit: 0 when at least one test ran and none failed, 1 otherwise.
 """
 
@@ -17,12 +19,15 @@ def main(argv):
     from odoo.service import server  # noqa: PLC0415
     from odoo.tools import config  # noqa: PLC0415
 
+    existing = "--existing-db" in argv
+    argv = [arg for arg in argv if arg != "--existing-db"]
     config.parse_config(argv, setup_logging=True)
     from odoo.service import db  # noqa: PLC0415
 
     dbname = config["db_name"][0] if isinstance(config["db_name"], list) else config["db_name"]
-    db._create_empty_database(dbname)  # raises DatabaseExists: tests need a fresh one
-    config["init"]["base"] = True
+    if not existing:
+        db._create_empty_database(dbname)  # raises DatabaseExists: tests need a fresh one
+        config["init"]["base"] = True
     reports = {}
     original = server.preload_registries
 

@@ -47,6 +47,42 @@ if [ -z "$summary" ]; then
   summary="0 passed, 1 failed"
   rc=1
 fi
+
+# The demo as `make run` builds it (the country's demo company, its language, Odoo's demo customers): the
+# story is told in one company and one language (tests tagged collections_demo). DEMO_TESTS=0 skips it.
+if [ "${DEMO_TESTS:-1}" = 1 ] && [ -z "${TEST_TAGS:-}" ]; then
+  DEMO_DB="${DB}_demo"
+  DEMO_LOG="${LOG}.demo"
+  cleanup_demo() {
+    cleanup
+    if [ "${KEEP_DB:-0}" != 1 ]; then
+      dropdb --if-exists "$DEMO_DB" >/dev/null 2>&1 || true
+      rm -rf "$HOME/.local/share/Odoo/filestore/$DEMO_DB"
+    fi
+  }
+  trap cleanup_demo EXIT
+  echo "== demo database $DEMO_DB (CO, es_419), installing $ADDONS with its demo and the demo tests (log: $DEMO_LOG)"
+  set +e
+  {
+    PYTHONPATH="$ODOO_PATH" "$PYTHON" "$ODOO_PATH/odoo-bin" --addons-path="$ADDONS_PATH" db init "$DEMO_DB" \
+      --country CO --language es_419 --with-demo \
+    && PYTHONPATH="$ODOO_PATH" "$PYTHON" "$ODOO_PATH/odoo-bin" --addons-path="$ADDONS_PATH" -d "$DEMO_DB" \
+      -i "account,$EXTRA_ADDONS" --stop-after-init --log-level=warn --max-cron-threads=0 \
+    && PYTHONPATH="$ODOO_PATH" "$PYTHON" "$ROOT/scripts/odoo_test_runner.py" --existing-db \
+      --addons-path="$ADDONS_PATH" -d "$DEMO_DB" -i "$ADDONS" --test-enable --test-tags=collections_demo \
+      --http-port="$PORT" --log-level=info --max-cron-threads=0
+  } > "$DEMO_LOG" 2>&1
+  demo_rc=$?
+  set -e
+  grep -E "(ERROR|CRITICAL|FAIL:|post-tests in|test runner:)" "$DEMO_LOG" || true
+  demo_summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$DEMO_LOG" | tail -n 1)
+  [ -n "$demo_summary" ] || { demo_summary="0 passed, 1 failed"; demo_rc=1; }
+  echo "== demo: $demo_summary"
+  [ $demo_rc = 0 ] || rc=1
+  read -r p1 f1 < <(echo "$summary" | sed -E 's/^([0-9]+) passed, ([0-9]+) failed.*/\1 \2/')
+  read -r p2 f2 < <(echo "$demo_summary" | sed -E 's/^([0-9]+) passed, ([0-9]+) failed.*/\1 \2/')
+  summary="$((p1 + p2)) passed, $((f1 + f2)) failed"
+fi
 if grep -qE "odoo.modules.loading: .*(Failed|error)|CRITICAL" "$LOG"; then
   echo "== the log shows a loading error (see $LOG)"
   rc=1

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 
 class AccountMove(models.Model):
@@ -165,7 +165,7 @@ class AccountMove(models.Model):
             raise UserError(self.env._(
                 "%(partner)s is on credit hold since %(date)s: new invoices are blocked. "
                 "A Collections Manager can post it or lift the hold.",
-                partner=partner.name, date=partner.collection_credit_hold_date or "-"))
+                partner=partner.name, date=format_date(self.env, partner.collection_credit_hold_date) or "-"))
 
     def _collection_sync_disputed(self):
         """collection_disputed is true exactly while the invoice has an open dispute."""

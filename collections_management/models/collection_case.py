@@ -399,7 +399,8 @@ class CollectionCaseWorkspace(models.Model):
     offer_ids = fields.One2many("collection.offer", "case_id", "Offers")
     best_call_hour = fields.Integer(
         "Best hour to call", readonly=True, default=-1, aggregator=False,
-        help="The hour (collector's time zone) of most right-party contacts in the last 180 days; -1: not known yet.")
+        help="The hour (the company's time zone) of most calls and visits that reached the right party in the last "
+             "180 days; -1: not known yet.")
     best_call_hour_label = fields.Char("Best time to call", compute="_compute_best_call_hour_label")
     unreachable = fields.Boolean(
         readonly=True,
@@ -433,17 +434,20 @@ class CollectionCaseWorkspace(models.Model):
             return
         self.env["collection.interaction"].flush_model()
         tz = self.env.user.tz or "UTC"
+        # learnt from calls and visits a collector made that reached the right party, in the company's time
+        # zone (res.company._collection_tz); a customer acting on the portal or on WhatsApp is not a call
         self.env.cr.execute(SQL(
             """
             WITH best AS (
                 SELECT i.case_id,
                        mode() WITHIN GROUP (ORDER BY extract(hour FROM (i.date AT TIME ZONE 'UTC')
-                                                      AT TIME ZONE COALESCE(p.tz, %(tz)s))) AS hour
+                                                      AT TIME ZONE COALESCE(cp.tz, %(tz)s))) AS hour
                   FROM collection_interaction i
                   JOIN collection_case c ON c.id = i.case_id
-                  LEFT JOIN res_users u ON u.id = c.user_id
-                  LEFT JOIN res_partner p ON p.id = u.partner_id
+                  JOIN res_company co ON co.id = c.company_id
+                  JOIN res_partner cp ON cp.id = co.partner_id
                  WHERE i.case_id = ANY(%(ids)s) AND i.right_party AND i.date >= now() - interval '180 days'
+                   AND i.channel IN ('call', 'visit') AND i.automatic IS NOT TRUE AND i.user_id IS NOT NULL
                  GROUP BY i.case_id
             ), recent AS (
                 SELECT case_id, bool_or(contact) AS reached, count(*) AS attempts, max(date) AS last_date

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import format_amount
 
 DISPUTE_REASONS = [
     ("not_received", "Goods or service not received"),
@@ -65,7 +66,8 @@ class CollectionDispute(models.Model):
             if dispute.amount_disputed < 0 or move.currency_id.compare_amounts(
                     dispute.amount_disputed, move.amount_total) > 0:
                 raise ValidationError(self.env._(
-                    "The disputed amount must be between 0 and the invoice total (%s).", move.amount_total))
+                    "The disputed amount must be between 0 and the invoice total (%s).",
+                    format_amount(self.env, move.amount_total, move.currency_id)))
 
     @api.model_create_multi
     def create(self, vals_list):

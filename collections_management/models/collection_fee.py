@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_amount, format_date, formatLang
 
 
 class CollectionFeeRule(models.Model):
@@ -52,14 +52,15 @@ class CollectionFeeRule(models.Model):
     def _compute_summary(self):
         for rule in self:
             if rule.fee_type == "fixed":
-                text = self.env._("%(amount)s %(currency)s once per invoice", amount=rule.fixed_amount,
-                                  currency=rule.currency_id.name)
+                text = self.env._("%(amount)s once per invoice", amount=format_amount(
+                    self.env, rule.fixed_amount, rule.currency_id or self.env.company.currency_id))
             elif rule.fee_type == "percent":
-                text = self.env._("%(percent)s %% of the overdue amount, once per invoice", percent=rule.percent)
+                text = self.env._("%(percent)s %% of the overdue amount, once per invoice",
+                                  percent=formatLang(self.env, rule.percent))
             elif rule.rate_period == "month":
-                text = self.env._("%(rate)s %% per month, charged per day overdue", rate=rule.rate)
+                text = self.env._("%(rate)s %% per month, charged per day overdue", rate=formatLang(self.env, rule.rate))
             else:
-                text = self.env._("%(rate)s %% per year, charged per day overdue", rate=rule.rate)
+                text = self.env._("%(rate)s %% per year, charged per day overdue", rate=formatLang(self.env, rule.rate))
             if rule.grace_days:
                 text = self.env._("%(text)s, after %(days)s days of grace", text=text, days=rule.grace_days)
             rule.summary = text
@@ -316,6 +317,7 @@ class CollectionFee(models.Model):
         for charge in charges:
             rule = self.env["collection.fee.rule"].browse(charge["rule_id"])
             move = self.env["account.move"].browse(charge["move_id"])
+            customer = self.with_context(lang=move.partner_id.lang or self.env.lang).env  # a customer document
             vals = {
                 "move_type": "out_invoice",
                 "partner_id": move.partner_id.id,
@@ -324,12 +326,13 @@ class CollectionFee(models.Model):
                 "invoice_date": charge["date_to"],
                 "invoice_origin": move.name,
                 "collection_charge_type": "fee",
-                "ref": self.env._("Late fee on %(invoice)s, %(start)s to %(end)s",
-                                  invoice=move.name, start=charge["date_from"], end=charge["date_to"]),
+                "ref": customer._("Late fee on %(invoice)s, %(start)s to %(end)s", invoice=move.name,
+                                  start=format_date(customer, charge["date_from"]),
+                                  end=format_date(customer, charge["date_to"])),
                 "invoice_line_ids": [Command.create({
                     "product_id": rule.product_id.id,
-                    "name": self.env._("%(rule)s on %(invoice)s (%(days)s days)",
-                                       rule=rule.name, invoice=move.name, days=charge["days"]),
+                    "name": customer._("%(rule)s on %(invoice)s (%(days)s days)",
+                                       rule=rule.with_env(customer).name, invoice=move.name, days=charge["days"]),
                     "quantity": 1,
                     "price_unit": charge["amount"],
                 })],

@@ -5,7 +5,7 @@ from markupsafe import Markup, escape
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, format_amount, format_date, format_datetime
+from odoo.tools import SQL, format_amount, format_date, format_datetime, format_time
 
 from .collection_dispute import DISPUTE_REASONS
 
@@ -130,7 +130,8 @@ class CollectionInteraction(models.Model):
         for interaction in self:
             interaction.display_label = " · ".join(filter(None, [
                 channels.get(interaction.channel), interaction.outcome_id.name,
-                interaction.date and format_datetime(self.env, interaction.date, dt_format="short")]))
+                interaction.date and format_datetime(self.env, interaction.date, dt_format="short",
+                                                     tz=(interaction.case_id.company_id or self.env.company)._collection_tz())]))
 
     # ------------------------------------------------------------------ dialog context
     @api.depends("case_id")
@@ -211,10 +212,12 @@ class CollectionInteraction(models.Model):
             elif outcome.consequence == "callback":
                 if not interaction.callback_at or interaction.callback_at <= fields.Datetime.now():
                     raise ValidationError(_("Give the date and time to call back, in the future."))
-                when = fields.Datetime.context_timestamp(interaction, interaction.callback_at)
+                tz = case.company_id._collection_tz()
+                when = fields.Datetime.context_timestamp(interaction.with_context(tz=tz), interaction.callback_at)
                 activity = case.activity_schedule(
                     "mail.mail_activity_data_call", date_deadline=when.date(),
-                    summary=_("Call back at %s", when.strftime("%H:%M")), note=interaction.note,
+                    summary=_("Call back at %s", format_time(self.env, when.time(), time_format="short")),
+                    note=interaction.note,
                     user_id=(interaction.user_id or self.env.user).id)
                 values["activity_id"] = activity.id
             elif outcome.consequence == "wrong_contact":

@@ -1,6 +1,6 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, format_amount, format_date
+from odoo.tools import SQL, format_amount, format_date, formatLang
 
 OPEN_STATES = ("draft", "to_approve", "open")
 
@@ -234,8 +234,8 @@ class CollectionOffer(models.Model):
                 offer.activity_schedule("mail.mail_activity_data_todo", user_id=(managers or self.env.user).id,
                                         summary=self.env._("Approve the offer: %(discount)s%% discount, "
                                                            "%(waiver)s%% of fees waived",
-                                                           discount=offer.discount_percent,
-                                                           waiver=offer.waiver_percent))
+                                                           discount=formatLang(self.env, offer.discount_percent),
+                                                           waiver=formatLang(self.env, offer.waiver_percent)))
                 continue
             offer._collection_open()
         return True

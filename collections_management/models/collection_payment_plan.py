@@ -4,7 +4,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, float_round, format_amount
+from odoo.tools import SQL, float_round, format_amount, format_date
 
 FREQUENCY_STEP = {
     "weekly": relativedelta(weeks=1),
@@ -479,7 +479,7 @@ class CollectionPaymentPlan(models.Model):
         if late:
             raise UserError(self.env._(
                 "The installment of %s is already past: recompute the schedule and agree it again.",
-                min(late.mapped("date"))))
+                format_date(self.env, min(late.mapped("date")))))
 
     def action_cancel(self):
         """Cancel a plan nothing was paid on: reverse its posted interest, and the books are as before."""
@@ -578,7 +578,7 @@ class CollectionPaymentPlan(models.Model):
                                           and (today - line.date).days > grace)
             if not late:
                 continue
-            first_late = min(late.mapped("date"))
+            first_late = format_date(self.env, min(late.mapped("date")))
             plan.line_ids.filtered(lambda l: l.date > today)._collection_reverse_interest(
                 self.env._("Payment plan %s broken: interest not yet due", plan.name))
             plan._collection_end("broken", self.env._("Installment of %s unpaid after the grace days", first_late))
@@ -614,7 +614,7 @@ class CollectionPaymentPlanLine(models.Model):
     date = fields.Date(required=True)
     amount = fields.Monetary("Principal", required=True)
     interest_amount = fields.Monetary("Interest")
-    amount_total = fields.Monetary("Installment", compute="_compute_amount_total")
+    amount_total = fields.Monetary("Installment amount", compute="_compute_amount_total")
     interest_move_id = fields.Many2one("account.move", "Interest invoice", readonly=True, copy=False,
                                        index="btree_not_null")
     amount_paid = fields.Monetary("Paid", compute="_compute_state")
@@ -670,6 +670,8 @@ class CollectionPaymentPlanLine(models.Model):
         for line in todo.filtered(lambda l: not l.interest_move_id):
             plan = line.plan_id
             product = plan.company_id.collection_interest_product_id
+            # a customer document: written in the customer's language
+            customer = self.with_context(lang=plan.partner_id.lang or self.env.lang).env
             move = self.env["account.move"].sudo().with_company(plan.company_id).create({
                 "move_type": "out_invoice",
                 "partner_id": plan.partner_id.id,
@@ -677,14 +679,14 @@ class CollectionPaymentPlanLine(models.Model):
                 "invoice_date": fields.Date.context_today(self),
                 "invoice_date_due": max(line.date, fields.Date.context_today(self)),
                 "invoice_origin": plan.name,
-                "ref": self.env._("%(plan)s: interest of installment %(n)s", plan=plan.name, n=line.sequence),
+                "ref": customer._("%(plan)s: interest of installment %(n)s", plan=plan.name, n=line.sequence),
                 "collection_plan_line_id": line.id,
                 "collection_interest_plan_id": plan.id,
                 "collection_charge_type": "interest",
                 "invoice_line_ids": [Command.create({
                     "product_id": product.id,
-                    "name": self.env._("Interest of installment %(n)s of %(plan)s (due %(date)s)",
-                                       n=line.sequence, plan=plan.name, date=line.date),
+                    "name": customer._("Interest of installment %(n)s of %(plan)s (due %(date)s)",
+                                       n=line.sequence, plan=plan.name, date=format_date(customer, line.date)),
                     "quantity": 1,
                     "price_unit": line.interest_amount,
                 })],

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import format_amount, formatLang
 from odoo.tools.safe_eval import safe_eval
 
 
@@ -95,7 +96,10 @@ class CollectionSegment(models.Model):
         if self.amount_min or self.amount_max:
             keep(lambda c: c.amount_overdue >= self.amount_min
                  and (not self.amount_max or c.amount_overdue <= self.amount_max),
-                 self.env._("overdue %(a)s-%(b)s", a=self.amount_min, b=self.amount_max or "∞"))
+                 self.env._("overdue %(a)s-%(b)s",
+                            a=format_amount(self.env, self.amount_min, self.currency_id or self.env.company.currency_id),
+                            b=format_amount(self.env, self.amount_max, self.currency_id or self.env.company.currency_id)
+                            if self.amount_max else "∞"))
         if self.country_ids:
             keep(lambda c: c.partner_id.country_id in self.country_ids,
                  self.env._("country in %(c)s", c=", ".join(self.country_ids.mapped("code"))))
@@ -123,18 +127,19 @@ class CollectionSegment(models.Model):
             def avg_ok(c):
                 avg = behaviour.get(c.partner_id.id, {}).get("avg_days_late", 0.0)
                 return avg >= self.avg_days_late_min and (not self.avg_days_late_max or avg <= self.avg_days_late_max)
-            keep(avg_ok, self.env._("average %(a)s-%(b)s days late", a=self.avg_days_late_min,
-                                    b=self.avg_days_late_max or "∞"))
+            keep(avg_ok, self.env._("average %(a)s-%(b)s days late", a=formatLang(self.env, self.avg_days_late_min, digits=0),
+                                    b=formatLang(self.env, self.avg_days_late_max, digits=0) if self.avg_days_late_max else "∞"))
         if self.late_share_min:
             keep(lambda c: behaviour.get(c.partner_id.id, {}).get("late_share", 0.0) * 100 >= self.late_share_min,
-                 self.env._("≥%(p)s%% paid late", p=self.late_share_min))
+                 self.env._("≥%(p)s%% paid late", p=formatLang(self.env, self.late_share_min, digits=0)))
         if self.broken_promises_min:
             keep(lambda c: behaviour.get(c.partner_id.id, {}).get("broken_promises", 0) >= self.broken_promises_min,
                  self.env._("≥%(n)s broken promises", n=self.broken_promises_min))
         if self.risk_min or self.risk_max:
             keep(lambda c: behaviour.get(c.partner_id.id, {}).get("risk", 0.0) >= self.risk_min
                  and (not self.risk_max or behaviour.get(c.partner_id.id, {}).get("risk", 0.0) <= self.risk_max),
-                 self.env._("risk %(a)s-%(b)s", a=self.risk_min, b=self.risk_max or "∞"))
+                 self.env._("risk %(a)s-%(b)s", a=formatLang(self.env, self.risk_min),
+                            b=formatLang(self.env, self.risk_max) if self.risk_max else "∞"))
         if self.contact_quality:
             def bad(case):
                 return case.unreachable or case.contact_wrong

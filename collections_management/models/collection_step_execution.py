@@ -5,7 +5,7 @@ from collections import defaultdict
 from lxml import html
 from markupsafe import Markup
 
-from odoo import Command, api, fields, models
+from odoo import SUPERUSER_ID, Command, api, fields, models
 from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
@@ -144,7 +144,9 @@ class CollectionStepExecution(models.Model):
                     "%(partner)s has no billing contact with an email address.", partner=case.partner_id.name)
             else:
                 ready[template] |= execution
-        author = self.env.user.partner_id
+        # the daily run (OdooBot) writes in the company's name; a person who sends by hand, in their own
+        author_of = (lambda case: case.company_id.partner_id) if self.env.uid == SUPERUSER_ID else (
+            lambda case: self.env.user.partner_id)
         subtype_id = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
         for template, group in ready.items():
             case_ids = list(dict.fromkeys(group.case_id.ids))
@@ -157,8 +159,8 @@ class CollectionStepExecution(models.Model):
                 "record_name": execution.case_id.display_name,
                 "message_type": "comment",
                 "subtype_id": subtype_id,
-                "author_id": author.id,
-                "email_from": senders.get(execution.case_id.id) or author.email_formatted,
+                "author_id": author_of(execution.case_id).id,
+                "email_from": senders.get(execution.case_id.id) or author_of(execution.case_id).email_formatted,
                 "subject": subjects.get(execution.case_id.id),
                 "body": bodies[execution.case_id.id],
                 "body_html": bodies[execution.case_id.id],

@@ -122,6 +122,14 @@ class ResCompany(models.Model):
         companies._collection_ensure_default_stages()
         return companies
 
+    def _collection_tz(self):
+        """The time zone the collections team of this company works in: the company's address, else the user's.
+
+        Contact times in the chatter and the best hour to call are said in it, so that a contact reads at
+        the same hour everywhere."""
+        self.ensure_one()
+        return self.partner_id.tz or self.env.user.tz or "UTC"
+
     @api.model
     def _collection_install_defaults(self):
         """Default stages and strategy for every company that has none (install time)."""

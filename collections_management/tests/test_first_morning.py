@@ -148,8 +148,8 @@ class TestFirstMorning(CollectionsCommon):
         self.assertEqual(case._collection_overdue_moves(), move, "a reminder of overdue debt lists no invoice due in 3 days")
         template = case.stage_id.mail_template_id
         body = template._render_field("body_html", case.ids)[case.id]
-        self.assertIn(str(first_due), body)
-        self.assertNotIn(str(move.invoice_date_due), body)
+        self.assertIn(first_due.strftime("%m/%d/%Y"), body)
+        self.assertNotIn(move.invoice_date_due.strftime("%m/%d/%Y"), body)
         self.assertNotIn(soon.name, body)
 
     def test_each_role_lands_on_its_own_first_screen(self):
@@ -199,7 +199,7 @@ class TestFirstMorning(CollectionsCommon):
         product = self.env["product.product"].create({"name": "Fee", "type": "service"})
         rule = self.env["collection.fee.rule"].create({"name": "Interest", "fee_type": "interest", "rate": 3,
                                                        "rate_period": "month", "product_id": product.id})
-        self.assertEqual(rule.summary, "3.0 % per month, charged per day overdue")
+        self.assertEqual(rule.summary, "3.00 % per month, charged per day overdue")
 
     def test_first_run_on_old_debts_places_them_for_review(self):
         self.company.write({"collection_catch_up_policy": "review", "collection_catch_up_done": False})

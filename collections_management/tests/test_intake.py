@@ -199,6 +199,20 @@ class TestEmailIntake(CollectionsCommon):
 class TestNumbersPeopleRead(CollectionsCommon):
     """Amounts and dates in what people read are written their way (es_419 and en_US), never raw."""
 
+    def test_the_reminder_email_dates_the_invoices_the_customer_s_way(self):
+        self.env["res.lang"]._activate_lang("es_419")
+        self.partner_a.write({"lang": "es_419", "email": "pagos@a.example"})
+        self.partner_b.write({"lang": "en_US", "email": "ap@b.example"})
+        due_a = self._invoice(self.partner_a, 20, 2000000).invoice_date_due
+        due_b = self._invoice(self.partner_b, 20, 300).invoice_date_due
+        self._run()
+        body_a = self._case(self.partner_a).execution_ids.mail_message_id.body
+        body_b = self._case(self.partner_b).execution_ids.mail_message_id.body
+        self.assertIn(due_a.strftime("%d/%m/%Y"), body_a)
+        self.assertIn("2.000.000,00", body_a)
+        self.assertIn(due_b.strftime("%m/%d/%Y"), body_b)
+        self.assertNotIn(str(due_a), body_a, "no ISO date")
+
     def test_the_promise_logged_on_the_case(self):
         self._freeze_today()
         self.env["res.lang"]._activate_lang("es_419")

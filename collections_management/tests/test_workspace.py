@@ -142,15 +142,24 @@ class TestContactLog(CollectionsCommon):
 
     # ------------------------------------------------------------------ best hour, reachability, next case
     def test_best_hour_from_right_party_contacts(self):
-        self.collector.tz = "America/Bogota"   # UTC-5
+        """Learnt from the collectors' calls that reached the right party, in the company's time zone; the
+        customer's own portal and WhatsApp actions are not calls."""
+        self.company.partner_id.tz = "America/Bogota"   # UTC-5
+        self.collector.tz = "Europe/Madrid"  # the collector's own zone does not move the company's hours
         day = datetime.combine(fields.Date.today() - timedelta(days=10), datetime.min.time())
         # right-party contacts: 3 at 15:xx UTC (10:xx Bogotá), 2 at 20:xx UTC (15:xx); 5 failed attempts at 14:xx UTC
         history = [(15, "right_party")] * 3 + [(20, "right_party")] * 2 + [(14, "no_answer")] * 5
         for index, (hour, outcome) in enumerate(history):
             self._log(outcome, date=day + timedelta(days=index % 3, hours=hour, minutes=index),
                       delay_reason_id=self.reason["forgot"].id)
+        # four times the customer acted at 01:25 Bogotá on the portal and on WhatsApp
+        for index, channel in enumerate(["portal", "whatsapp", "portal", "whatsapp"]):
+            self._log("right_party", channel=channel, direction="inbound", delay_reason_id=self.reason["forgot"].id,
+                      date=day + timedelta(days=index % 3, hours=6, minutes=25))
         self.assertEqual(self.case.best_call_hour, 10)
         self.assertEqual(self.case.best_call_hour_label, "10:00-11:00")
+        contact = self.case.interaction_ids.filtered(lambda i: i.channel == "call")[:1]
+        self.assertIn(", 10:", contact.display_label, "the chatter says the contact's hour in the company's zone")
 
     def test_unreachable_after_five_attempts_without_contact(self):
         start = fields.Datetime.now() - timedelta(days=3)

@@ -6,7 +6,12 @@ class CollectionDemo(models.AbstractModel):
 
     @api.model
     def _load_portal_demo(self):
-        """A portal login for Agroinsumos del Valle's treasurer: overdue invoices, a plan to accept, a promise."""
+        """A portal login for Agroinsumos del Valle's treasurer: overdue invoices, a plan to accept, a promise.
+
+        Installed with collections_management, this addon plays the story (``_play_story``) now that the
+        reminders it sends carry their statement link."""
+        if not self.env["collection.case"].search_count([("company_id", "=", self._demo_company().id)], limit=1):
+            self._play_story()
         partner = self.env.ref("collections_portal.demo_partner_valle_laura")
         case = self.env["collection.case"].search(
             [("partner_id", "=", partner.commercial_partner_id.id), ("state", "=", "open")], limit=1)

@@ -220,7 +220,8 @@ class CollectionBureauReport(models.Model):
             if entry.state == "to_withdraw":
                 self.env["collection.engine"].sudo()._schedule_activities(
                     entry.case_id, self.env.ref("mail.mail_activity_data_todo"),
-                    self.env._("Withdraw the credit-bureau report by %s", entry.withdrawal_due_date), today)
+                    self.env._("Withdraw the credit-bureau report by %s", format_date(self.env, entry.withdrawal_due_date)),
+                    today)
 
     @api.model
     def _cron_check_paid(self):

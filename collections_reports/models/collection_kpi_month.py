@@ -113,7 +113,9 @@ class CollectionKpiMonth(models.Model):
             ), months AS (
                 SELECT c.id AS company_id, c.currency_id, m::date AS month,
                        (m + interval '1 month - 1 day')::date AS month_end,
-                       EXTRACT(DAY FROM m + interval '1 month - 1 day') AS days
+                       -- the running month has lived only its days so far (its sales cover those days)
+                       CASE WHEN m = date_trunc('month', CURRENT_DATE) THEN EXTRACT(DAY FROM CURRENT_DATE)
+                            ELSE EXTRACT(DAY FROM m + interval '1 month - 1 day') END AS days
                   FROM res_company c, window_start w,
                        generate_series(w.month, date_trunc('month', CURRENT_DATE), interval '1 month') m
             ), changes AS (

@@ -2,6 +2,7 @@ import re
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_amount, format_date
 
 from odoo.addons.collections_management.tools.intent import PAYLOAD_PAY, PAYLOAD_PROMISE, PAYLOAD_TALK
 
@@ -81,13 +82,15 @@ class CollectionWhatsappTemplate(models.Model):
     def _values_for(self, case):
         """The template's variables for this case, as text, in order."""
         self.ensure_one()
+        # written the customer's way: their language's separators and date format, the currency's symbol
+        reader = self.with_context(lang=case.partner_id.lang or self.env.lang).env
         values = {
             "partner_name": case.partner_id.name,
             "company_name": case.company_id.name,
-            "amount_overdue": f"{case.currency_id.symbol} {case.amount_overdue:,.2f}",
-            "amount_due": f"{case.currency_id.symbol} {case.amount_due:,.2f}",
+            "amount_overdue": format_amount(reader, case.amount_overdue, case.currency_id),
+            "amount_due": format_amount(reader, case.amount_due, case.currency_id),
             "invoice_count": str(case.invoice_count),
-            "oldest_due_date": str(case.oldest_due_date or ""),
+            "oldest_due_date": format_date(reader, case.oldest_due_date) if case.oldest_due_date else "",
             "days_overdue": str(case.days_overdue),
         }
         codes = self._variable_codes()
@@ -96,8 +99,8 @@ class CollectionWhatsappTemplate(models.Model):
         if {"offer_amount", "offer_deadline"} & set(codes):
             offer = self.env["collection.offer"].sudo().search([("case_id", "=", case.id), ("state", "=", "open")],
                                                                limit=1)
-            values["offer_amount"] = f"{offer.currency_id.symbol} {offer.amount_to_pay:,.2f}" if offer else ""
-            values["offer_deadline"] = str(offer.deadline or "")
+            values["offer_amount"] = format_amount(reader, offer.amount_to_pay, offer.currency_id) if offer else ""
+            values["offer_deadline"] = format_date(reader, offer.deadline) if offer.deadline else ""
         return [values[code] for code in codes]
 
     def _render(self, params):

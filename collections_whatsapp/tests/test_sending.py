@@ -55,8 +55,12 @@ class TestWhatsappSending(CollectionsCommon):
         self._run()
         message = self._message()
         self.assertEqual((message.state, message.mobile, message.params),
-                         ("queued", "+5491155551234", [self.partner_a.name, "$ 250.00",
+                         ("queued", "+5491155551234", [self.partner_a.name, "$\xa0250.00",
                                                        self.company.name]))
+        # written the customer's way: a Spanish-speaking debtor reads "$ 250,00"
+        self.env["res.lang"]._activate_lang("es_419")
+        self.partner_a.lang = "es_419"
+        self.assertEqual(message.template_id._values_for(message.case_id)[1], "$\xa0250,00")
         self.assertEqual(self._send(), 1)
         self.assertEqual(len(FakeGraphApi.received), 1)
         call = FakeGraphApi.received[0]

@@ -248,8 +248,8 @@ class TestWhatsappTwoWay(CollectionsCommon, HttpCase):
         message = offer.whatsapp_message_id
         # 300 + 200 open, 10 % off: 450 to pay
         self.assertEqual((message.state, message.template_id, message.offer_id), ("queued", template, offer))
-        self.assertIn("$ 450.00", message.params)
-        self.assertIn(str(offer.deadline), message.params)
+        self.assertIn("$\xa0450.00", message.params)
+        self.assertIn(offer.deadline.strftime("%m/%d/%Y"), message.params, "the customer's date format")
         with self.assertRaisesRegex(UserError, "already sent"):
             offer.action_send_whatsapp()
         self._send()
