@@ -311,6 +311,10 @@ class CollectionCase(models.Model):
         }
 
     # ------------------------------------------------------------------ statement link (collections_portal)
+    def _collection_letter_date(self):
+        """The issue date a letter carries: the company's day it is rendered (deadlines count from it)."""
+        return self._collection_today()
+
     def _collection_portal_url(self):
         """The link to the debtor's online statement that reminders carry; none without the portal addon."""
         return False

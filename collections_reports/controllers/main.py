@@ -10,7 +10,7 @@ class CollectionsReports(http.Controller):
             [("company_id", "in", request.env.companies.ids)])
         return request.make_response(data, headers=[
             ("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-            ("Content-Disposition", content_disposition("aged_receivables.xlsx")),
+            ("Content-Disposition", content_disposition(request.env._("aged_receivables") + ".xlsx")),
         ])
 
     @http.route("/collections/reports/statement/<int:case_id>.xlsx", type="http", auth="user", methods=["GET"])
@@ -24,23 +24,25 @@ class CollectionsReports(http.Controller):
             ._collection_export_xlsx([("partner_id", "=", case.partner_id.id), ("company_id", "=", case.company_id.id)])
         return request.make_response(data, headers=[
             ("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-            ("Content-Disposition", content_disposition(f"statement_{case.partner_id.name}.xlsx")),
+            ("Content-Disposition", content_disposition(
+                request.env._("statement_%(debtor)s", debtor=case.partner_id.name) + ".xlsx")),
         ])
 
     @http.route("/collections/reports/<string:kind>.xlsx", type="http", auth="user", methods=["GET"])
     def export_xlsx(self, kind, **_kw):
         """Collector performance (managers), the case list (collectors: their own cases) or the credit-bureau
         register, for the user's companies, as formatted Excel workbooks."""
-        exports = {
-            "collectors": ("_collection_export_collectors", "collector_performance.xlsx"),
-            "cases": ("_collection_export_cases", "collection_cases.xlsx"),
-            "bureau": ("_collection_export_bureau", "credit_bureau_register.xlsx"),
-        }
-        if kind not in exports:
+        methods = {"collectors": "_collection_export_collectors", "cases": "_collection_export_cases",
+                   "bureau": "_collection_export_bureau"}
+        if kind not in methods:
             raise request.not_found()
-        method, filename = exports[kind]
+        method = methods[kind]
+        # file names in the user's language (casos_de_cobranza.xlsx in a Spanish database)
+        filename = {"collectors": request.env._("collector_performance"),
+                    "cases": request.env._("collection_cases"),
+                    "bureau": request.env._("credit_bureau_register")}[kind]
         data = getattr(request.env["collection.xlsx"], method)([("company_id", "in", request.env.companies.ids)])
         return request.make_response(data, headers=[
             ("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-            ("Content-Disposition", content_disposition(filename)),
+            ("Content-Disposition", content_disposition(f"{filename}.xlsx")),
         ])

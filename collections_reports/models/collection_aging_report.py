@@ -201,7 +201,7 @@ class CollectionAgingReport(models.Model):
     def _collection_xlsx_items(self, book, domain, header, money):
         """A second sheet with every open item (one row each), streamed from one SQL query."""
         sheet = book.add_worksheet(self.env._("Open items")[:31])
-        date_format = book.add_format({"num_format": "yyyy-mm-dd"})
+        date_format = book.add_format({"num_format": self.env["collection.xlsx"]._collection_date_format()})
         buckets = dict(self._fields["bucket"]._description_selection(self.env))
         titles = [self.env._("Customer"), self.env._("Document"), self.env._("Date"), self.env._("Due date"),
                   self.env._("Days overdue"), self.env._("Age"), self.env._("Open")]

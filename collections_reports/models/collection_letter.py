@@ -149,8 +149,8 @@ class CollectionCase(models.Model):
                 "buckets": buckets, "total": sum(totals.values())}
 
     def _collection_letter_deadline(self, days):
-        """The date a letter gives the debtor to pay: ``days`` calendar days from today (company's day)."""
-        return fields.Date.context_today(self) + timedelta(days=days)
+        """The date a letter gives the debtor to pay: ``days`` calendar days from its issue date."""
+        return self._collection_letter_date() + timedelta(days=days)
 
     def _collection_letter_fees(self):
         """The open late-fee and interest documents of the debtor, for the letter."""

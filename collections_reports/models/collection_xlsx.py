@@ -19,10 +19,11 @@ class CollectionXlsx(models.AbstractModel):
     def _collection_workbook(self, sheets):
         """Bytes of a workbook with one sheet per spec, written row by row (flushed to disk as they go).
 
-        A spec is a dict: ``name``, ``columns`` (``(label, kind)`` with kind text, int, money, float, percent
-        or date), ``rows`` (an iterable of tuples, may be a generator), optional ``totals`` (sum the money,
-        int and float columns) and ``chart`` (``{"type", "title", "values": [column index, ...]}``: the
-        first column gives the categories).
+        A spec is a dict: ``name``, ``columns`` (``(label, kind)`` with kind text, int (a count), days, money,
+        float (a score or an average), percent or date), ``rows`` (an iterable of tuples, may be a generator),
+        optional ``totals`` (sum the money and count columns: days, scores and averages add up to nothing)
+        and ``chart`` (``{"type", "title", "values": [column index, ...]}``: the first column gives the
+        categories). Dates are shown in the user's language's format.
         """
         output = io.BytesIO()
         book = xlsxwriter.Workbook(output, {"constant_memory": True})
@@ -33,9 +34,10 @@ class CollectionXlsx(models.AbstractModel):
             "money": book.add_format({"num_format": f"#,##0.{decimals}"}),
             "float": book.add_format({"num_format": "#,##0.0"}),
             "percent": book.add_format({"num_format": "0.0"}),
-            "date": book.add_format({"num_format": "yyyy-mm-dd"}),
-            "int": None, "text": None,
+            "date": book.add_format({"num_format": self._collection_date_format()}),
+            "int": None, "days": None, "text": None,
             "total": book.add_format({"bold": True, "top": 1, "num_format": f"#,##0.{decimals}"}),
+            "total_int": book.add_format({"bold": True, "top": 1, "num_format": "#,##0"}),
             "total_label": book.add_format({"bold": True, "top": 1}),
         }
         for spec in sheets:
@@ -49,7 +51,7 @@ class CollectionXlsx(models.AbstractModel):
         sheet.write_row(0, 0, [label for label, _kind in columns], formats["header"])
         sheet.freeze_panes(1, 1)
         for col, (_label, kind) in enumerate(columns):
-            sheet.set_column(col, col, 34 if col == 0 else 12 if kind in ("int", "percent") else 16)
+            sheet.set_column(col, col, 34 if col == 0 else 12 if kind in ("int", "days", "percent") else 16)
         row = 0
         for row, values in enumerate(spec["rows"], start=1):
             for col, ((_label, kind), value) in enumerate(zip(columns, values, strict=True)):
@@ -58,7 +60,7 @@ class CollectionXlsx(models.AbstractModel):
                 if kind == "date":
                     value = datetime.combine(value, time()) if isinstance(value, date) else value
                     sheet.write_datetime(row, col, value, formats["date"])
-                elif kind in ("int", "money", "float", "percent"):
+                elif kind in ("int", "days", "money", "float", "percent"):
                     sheet.write_number(row, col, value, formats[kind])
                 else:
                     sheet.write_string(row, col, str(value))
@@ -67,9 +69,10 @@ class CollectionXlsx(models.AbstractModel):
         if spec.get("totals") and last:
             sheet.write_string(last + 1, 0, self.env._("Total"), formats["total_label"])
             for col, (_label, kind) in enumerate(columns):
-                if kind in ("money", "int", "float"):
+                if kind in ("money", "int"):
                     letter = xl_col_to_name(col)
-                    sheet.write_formula(last + 1, col, f"=SUBTOTAL(9,{letter}2:{letter}{last + 1})", formats["total"])
+                    sheet.write_formula(last + 1, col, f"=SUBTOTAL(9,{letter}2:{letter}{last + 1})",
+                                        formats["total" if kind == "money" else "total_int"])
         chart_spec = spec.get("chart")
         if chart_spec and last:
             chart = book.add_chart({"type": chart_spec["type"]})
@@ -84,6 +87,16 @@ class CollectionXlsx(models.AbstractModel):
             sheet.insert_chart(1, len(columns) + 1, chart)
         return last
 
+    @api.model
+    def _collection_date_format(self):
+        """The user's language's date format as an Excel number format ("%d/%m/%Y" -> "dd/mm/yyyy")."""
+        pattern = self.env["res.lang"]._get_data(code=self.env.lang or "en_US").date_format or "%m/%d/%Y"
+        codes = {"%d": "dd", "%m": "mm", "%Y": "yyyy", "%y": "yy", "%b": "mmm", "%B": "mmmm", "%a": "ddd",
+                 "%A": "dddd", "%e": "d", "%-d": "d", "%-m": "m"}
+        for code, excel in codes.items():
+            pattern = pattern.replace(code, excel)
+        return pattern
+
     # ------------------------------------------------------------------ the exports
     @api.model
     def _collection_export_collectors(self, domain=()):
@@ -91,7 +104,7 @@ class CollectionXlsx(models.AbstractModel):
         Report = self.env["collection.collector.report"]
         Report.check_access("read")
         measures = ["contact_count", "activity_count", "collected_30d", "closed_count", "days_to_collect"]
-        kinds = ["int", "int", "money", "int", "float"]
+        kinds = ["int", "int", "money", "int", "float"]  # days to collect: an average
         labels = [Report._fields[m].get_description(self.env)["string"] for m in measures]
         columns = [(self.env._("Collector"), "text"), *zip(labels, kinds, strict=True)]
         by_user = Report._read_group(list(domain), ["user_id"], [f"{m}:{'avg' if m == 'days_to_collect' else 'sum'}"
@@ -116,7 +129,7 @@ class CollectionXlsx(models.AbstractModel):
         ids = Case._search(list(domain)).subselect()
         columns = [(self.env._("Debtor"), "text"), (self.env._("Case"), "text"), (self.env._("Stage"), "text"),
                    (self.env._("Segment"), "text"), (self.env._("Collector"), "text"),
-                   (self.env._("Oldest due date"), "date"), (self.env._("Days overdue"), "int"),
+                   (self.env._("Oldest due date"), "date"), (self.env._("Days overdue"), "days"),
                    (self.env._("Open invoices"), "int"), (self.env._("Overdue"), "money"),
                    (self.env._("Total due"), "money"), (self.env._("Priority"), "float"),
                    (self.env._("Next action"), "date"), (self.env._("Status"), "text")]
@@ -146,12 +159,21 @@ class CollectionXlsx(models.AbstractModel):
                 for *values, state in rows:
                     yield (*values, states.get(state, state))
 
-        by_stage = Case._read_group(list(domain), ["stage_id"], ["__count", "amount_overdue:sum"],
+        by_stage = Case._read_group(list(domain), ["stage_id", "excluded", "state"], ["__count", "amount_overdue:sum"],
                                     order="amount_overdue:sum desc")
+
+        def stage_label(stage, excluded, state):
+            # a case without a stage is excluded (everything set aside) or closed (nothing left)
+            if stage:
+                return stage.name
+            if state == "closed":
+                return self.env._("Closed")
+            return self.env._("Excluded") if excluded else self.env._("(no stage)")
         return self._collection_workbook([
             {"name": self.env._("By stage"), "totals": True,
              "columns": [(self.env._("Stage"), "text"), (self.env._("Cases"), "int"), (self.env._("Overdue"), "money")],
-             "rows": ((stage.name or self.env._("(no stage)"), count, amount) for stage, count, amount in by_stage),
+             "rows": ((stage_label(stage, excluded, state), count, amount)
+                      for stage, excluded, state, count, amount in by_stage),
              "chart": {"type": "column", "title": self.env._("Overdue by stage"), "values": [2]}},
             {"name": self.env._("Cases"), "columns": columns, "totals": True, "rows": case_rows()},
         ])

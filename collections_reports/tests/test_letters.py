@@ -55,6 +55,8 @@ class TestStageLetters(CollectionsCommon):
             self.assertEqual(case.stage_id.code, code)
             html = self._letter(case)
             self.assertIn(words, html, f"{code} in {lang}")
+            issued = format_date(self.env, fields.Date.today(), lang_code=lang, date_format="long")
+            self.assertIn(issued, html, "the letter carries its issue date, the reader's way")
             self.assertIn(invoice.name, html)
             self.assertIn("700", html)
             other = [w for (c, lg), w in WORDING.items() if (c, lg) != (code, lang)]

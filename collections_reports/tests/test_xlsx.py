@@ -57,10 +57,33 @@ class TestXlsxExports(CollectionsCommon, HttpCase):
         self.assertEqual(cases.auto_filter.ref, f"A1:M{len(rows)}")
         by_stage = list(book["By stage"].iter_rows(min_row=2, values_only=True))
         self.assertEqual(by_stage[0], ("Administrative", 1, 1000))
-        # the manager gets both
+        total = dict(zip(header, rows[-1], strict=True))
+        self.assertEqual(total["Overdue"], "=SUBTOTAL(9,I2:I2)", "money adds up")
+        self.assertEqual(total["Open invoices"], "=SUBTOTAL(9,H2:H2)", "and counts")
+        self.assertEqual((total["Days overdue"], total["Priority"]), (None, None), "days and scores do not")
+        self.assertEqual(cases.cell(2, header.index("Oldest due date") + 1).number_format, "mm/dd/yyyy",
+                         "dates in the user's language's format")
+        # the manager gets both; an excluded debtor is "Excluded", not "(no stage)"
+        self.partner_b.write({"collection_excluded": True, "collection_exclusion_reason": "Agreed with the CFO"})
+        self.env["collection.engine"]._run(today=self.TODAY)
         book = self._book("/collections/reports/cases.xlsx", self.manager)
         names = {row[0] for row in book["Cases"].iter_rows(min_row=2, values_only=True)}
         self.assertEqual(names - {"Total"}, {self.partner_a.name, self.partner_b.name})
+        self.assertIn(("Excluded", 1, 0), list(book["By stage"].iter_rows(min_row=2, values_only=True)))
+
+    def test_file_names_in_the_user_s_language(self):
+        self.env["res.lang"]._activate_lang("es_419")
+        self.env["ir.module.module"].search([("name", "=", "collections_reports")])._update_translations("es_419")
+        self.manager.lang = "es_419"
+        self.authenticate(self.manager.login, self.manager.login)
+        for url, name in (("/collections/reports/aging.xlsx", "cartera_por_edades.xlsx"),
+                          ("/collections/reports/cases.xlsx", "casos_de_cobranza.xlsx")):
+            response = self.url_open(url)
+            self.assertEqual(response.status_code, 200)
+            self.assertIn(name, response.headers["Content-Disposition"])
+        book = openpyxl.load_workbook(io.BytesIO(self.url_open("/collections/reports/cases.xlsx").content))
+        sheet = book.worksheets[1]
+        self.assertEqual(sheet.cell(2, 6).number_format, "dd/mm/yyyy")
 
     def test_collector_performance_is_for_managers(self):
         book = self._book("/collections/reports/collectors.xlsx", self.manager)
