@@ -4,7 +4,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, float_round, format_amount, format_date
+from odoo.tools import SQL, float_round, format_amount, format_date, formatLang
 
 FREQUENCY_STEP = {
     "weekly": relativedelta(weeks=1),
@@ -288,10 +288,10 @@ class CollectionPaymentPlan(models.Model):
                 raise ValidationError(self.env._(
                     "The plan's interest (%(interest)s, %(rate)s %%) is above the legal ceiling of %(ceiling)s %% a "
                     "year for this schedule: at most %(limit)s (%(max_rate)s %% of the financed amount).",
-                    interest=format_amount(self.env, interest, currency), rate=self.interest_rate,
-                    ceiling=self.case_id.company_id.collection_max_annual_rate,
+                    interest=format_amount(self.env, interest, currency), rate=formatLang(self.env, self.interest_rate),
+                    ceiling=formatLang(self.env, self.case_id.company_id.collection_max_annual_rate),
                     limit=format_amount(self.env, currency.round(limit), currency),
-                    max_rate=float_round(100 * limit / financed, 2, rounding_method="DOWN")))
+                    max_rate=formatLang(self.env, float_round(100 * limit / financed, 2, rounding_method="DOWN"))))
         return {"amount_total": total, "interest_amount": interest, "lines": lines}
 
     def _compute_schedule(self):

@@ -80,13 +80,13 @@ class CollectionFeeWizardLine(models.TransientModel):
     date_from = fields.Date(readonly=True)
     date_to = fields.Date(readonly=True)
     days = fields.Integer(readonly=True)
-    base_amount = fields.Float("Open amount", readonly=True)
-    amount = fields.Float(readonly=True)
+    base_amount = fields.Monetary("Open amount", readonly=True)
+    amount = fields.Monetary(readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
     rate_applied = fields.Float("Annual rate applied (%)", digits=(16, 4), readonly=True)
     rate_capped = fields.Boolean("Capped at the legal ceiling", readonly=True)
-    ceiling_amount = fields.Float("Ceiling left", readonly=True,
+    ceiling_amount = fields.Monetary("Ceiling left", readonly=True,
                                   help="What the legal ceiling allows for this charge, once the invoice's earlier "
                                        "late charges are counted.")
-    amount_cut = fields.Float("Cut by the ceiling", readonly=True,
+    amount_cut = fields.Monetary("Cut by the ceiling", readonly=True,
                               help="What the rules ask above the legal ceiling: not charged.")
