@@ -87,6 +87,12 @@ class CollectionsPortal(PaymentPortal):
         if request.env.user._is_public() and case.partner_id.lang:
             request.update_context(lang=case.partner_id.lang)
 
+    def _collection_staff_env(self, case, user=None):
+        """What the customer's action leaves for the team (tasks, contact notes, chatter) is written in the
+        language of who reads it: the case's collector, else the database's language."""
+        lang = (user or case.user_id).lang or request.env["collection.engine"].sudo()._database_lang()
+        return request.env(context=dict(request.env.context, lang=lang))
+
     def _collection_url(self, case, access_token, suffix="", **query):
         params = dict(query)
         if access_token:
@@ -167,17 +173,18 @@ class CollectionsPortal(PaymentPortal):
                 promise = intake._promise(case, promised_date, promised_amount, "portal", user_id=case.user_id.id)
         except (ValidationError, UserError) as error:
             return self._collection_render_error(case, access_token, {"promise": error.args[0]}, form)
+        staff = self._collection_staff_env(case)
         request.env["collection.engine"].sudo()._schedule_activities(
             case, request.env.ref("mail.mail_activity_data_todo"),
-            request.env._("Promise to pay from the portal: %(amount)s by %(date)s",
-                          amount=format_amount(request.env, promise.amount, promise.currency_id),
-                          date=format_date(request.env, promise.date)), fields.Date.context_today(promise))
+            staff._("Promise to pay from the portal: %(amount)s by %(date)s",
+                    amount=format_amount(staff, promise.amount, promise.currency_id),
+                    date=format_date(staff, promise.date)), fields.Date.context_today(promise))
         request.env["collection.interaction"].sudo()._collection_log([{
             "case_id": case.id, "channel": "portal", "direction": "inbound", "outcome": "promise",
             "source_ref": f"collection.promise,{promise.id}", "promise_id": promise.id,
-            "note": request.env._("Promise on the portal: %(amount)s by %(date)s",
-                                  amount=format_amount(request.env, promise.amount, promise.currency_id),
-                                  date=format_date(request.env, promise.date))}])
+            "note": staff._("Promise on the portal: %(amount)s by %(date)s",
+                            amount=format_amount(staff, promise.amount, promise.currency_id),
+                            date=format_date(staff, promise.date))}])
         return request.redirect(self._collection_url(case, access_token, message="promise"))
 
     # ------------------------------------------------------------------ dispute
@@ -215,7 +222,8 @@ class CollectionsPortal(PaymentPortal):
         if responsible:
             dispute.activity_schedule(
                 "mail.mail_activity_data_todo", user_id=responsible.id,
-                summary=request.env._("Dispute from the portal on %s", invoice.name), note=description.strip())
+                summary=self._collection_staff_env(case, responsible)._("Dispute from the portal on %s", invoice.name),
+                note=description.strip())
         request.env["collection.interaction"].sudo()._collection_log([{
             "case_id": case.id, "channel": "portal", "direction": "inbound", "outcome": "dispute",
             "source_ref": f"collection.dispute,{dispute.id}", "dispute_id": dispute.id,
@@ -247,13 +255,14 @@ class CollectionsPortal(PaymentPortal):
                 plan.action_accept(ip=request.httprequest.remote_addr, signer=signer, channel="portal")
         except (ValidationError, UserError) as error:
             return self._collection_render_error(case, access_token, {"plan": error.args[0]}, form)
-        plan.message_post(body=request.env._(
+        staff = self._collection_staff_env(case)
+        plan.message_post(body=staff._(
             "Accepted on the customer portal by %(name)s (from %(ip)s).",
             name=signer_name.strip()[:200], ip=request.httprequest.remote_addr))
         request.env["collection.interaction"].sudo()._collection_log([{
             "case_id": case.id, "channel": "portal", "direction": "inbound", "outcome": "customer_replied",
             "source_ref": f"collection.payment.plan,{plan.id}",
-            "note": request.env._("Payment plan %s accepted on the portal", plan.name)}])
+            "note": staff._("Payment plan %s accepted on the portal", plan.name)}])
         return request.redirect(self._collection_url(case, access_token, message="plan"))
 
     # ------------------------------------------------------------------ letters

@@ -176,12 +176,17 @@ class TestPortalStatement(CollectionsCommon, HttpCase):
         garbage = self._post(url, {"date": "tomorrow", "amount": "lots"})
         self.assertEqual(garbage.status_code, 400)
         self.assertFalse(self.env["collection.promise"].search([("case_id", "=", self.case.id)]))
+        # the debtor reads Spanish, the collector English: the task is written the collector's way
+        self.env["res.lang"]._activate_lang("es_419")
+        self.case.partner_id.lang = "es_419"
+        self.collector.lang = "en_US"
         ok = self._post(url, {"date": str(self.today + timedelta(days=5)), "amount": "250"})
         self.assertEqual(ok.status_code, 303)
         promise = self.env["collection.promise"].search([("case_id", "=", self.case.id)])
         self.assertEqual((promise.amount, promise.source, promise.state), (250.0, "portal", "open"))
         task = self.case.activity_ids.filtered(lambda a: "Promise to pay from the portal" in (a.summary or ""))
         self.assertEqual(task.user_id, self.collector, "the collector is told")
+        self.assertIn((self.today + timedelta(days=5)).strftime("%m/%d/%Y"), task.summary)
         logged = self.env["collection.interaction"].search([("case_id", "=", self.case.id), ("channel", "=", "portal")])
         self.assertEqual((len(logged), logged.outcome_id.code, logged.direction, logged.right_party, logged.source_ref),
                          (1, "promise", "inbound", True, f"collection.promise,{promise.id}"),
