@@ -91,7 +91,7 @@ P_CASES = pivot("Open cases", "collection.case", [("__count", "sum", "Cases")], 
 LISTS = {
     "1": {
         "id": "1", "name": "Receivables KPIs by month", "model": "collection.kpi.month",
-        "columns": ["month", "dso", "cei", "current_share", "collections", "sales"],
+        "columns": ["month", "dso", "cei", "current_share", "collections", "sales", "currency_id"],
         # one company's months, latest first (with several companies selected: the first one's)
         "domain": [], "context": {}, "orderBy": [{"name": "company_id", "asc": True}, {"name": "month", "asc": False}],
         "fieldMatching": {},
@@ -116,18 +116,27 @@ def view_link(label, model, view_type, domain=(), context=None):
 
 
 # ---------------------------------------------------------------- the Data sheet (figures' sources)
+def money(cell):
+    """An amount as people say it on a headline: "61,1 M COP" from a million up, "845.000 COP" below (the
+    spreadsheet writes the separators of the user's language; the code is the company currency's)."""
+    currency = 'ODOO.LIST(1,1,"currency_id")'
+    return (f'=IF(ABS({cell})>=1000000,CONCATENATE(TEXT({cell}/1000000,"#,##0.0")," M ",{currency}),'
+            f'CONCATENATE(TEXT({cell},"#,##0")," ",{currency}))')
+
+
 DATA = {
     "A1": '=_t("KPI")', "B1": '=_t("Value")', "C1": '=_t("Shown")', "D1": '=_t("Compared with")',
     "A2": '=_t("Open receivables")', "B2": f'=PIVOT.VALUE({P_AGING},"amount_residual:sum")',
     "A3": '=_t("Current")', "B3": f'=PIVOT.VALUE({P_AGING},"amount_residual:sum","bucket","current")',
     # overdue as the case and the portal say it (collection.overdue): not under a plan, disputed or excluded
-    "A4": '=_t("Overdue")', "B4": f'=PIVOT.VALUE({P_AGING},"amount_overdue:sum")', "C4": "=B4",
+    "A4": '=_t("Overdue")', "B4": f'=PIVOT.VALUE({P_AGING},"amount_overdue:sum")', "C4": money("B4"),
     "D4": '=CONCATENATE(ROUND(IFERROR(B4/B2*100)),"% ",_t("of receivables"))',
     "A5": '=_t("DSO this month")', "B5": '=ROUND(ODOO.LIST(1,1,"dso"))',
     "A6": '=_t("DSO last month")', "B6": '=ROUND(ODOO.LIST(1,2,"dso"))',
     "A7": '=_t("CEI last month")', "B7": '=ROUND(ODOO.LIST(1,2,"cei"))',
     "A8": '=_t("CEI the month before")', "B8": '=ROUND(ODOO.LIST(1,3,"cei"))',
-    "A9": '=_t("Collected last month")', "B9": '=ROUND(ODOO.LIST(1,2,"collections"))',
+    "A9": '=_t("Collected last month")', "B9": '=ROUND(ODOO.LIST(1,2,"collections"))', "C9": money("B9"),
+    "D9": '=CONCATENATE(IF(B9>=B10,"+",""),TEXT(IFERROR(B9/B10-1)*100,"0.0"),"% ",_t("vs the month before"))',
     "A10": '=_t("Collected the month before")', "B10": '=ROUND(ODOO.LIST(1,3,"collections"))',
     "A11": '=_t("Promises kept (%)")', "B11": f'=ROUND(IFERROR(PIVOT.VALUE({P_PROMISES},"kept_rate:avg")))',
     "C11": '=CONCATENATE(B11,"%")',
@@ -137,7 +146,7 @@ DATA = {
     "E11": f'=PIVOT.VALUE({P_PROMISES},"kept_count:sum")+0', "F11": f'=PIVOT.VALUE({P_PROMISES},"broken_count:sum")+0',
     "A12": '=_t("Recovery rate (%)")', "B12": f'=ROUND(IFERROR(PIVOT.VALUE({P_RECOVERY},"recovery_rate:avg")))',
     "C12": '=CONCATENATE(B12,"%")',
-    "D12": f'=PIVOT.VALUE({P_RECOVERY},"amount_recovered:sum")',
+    "D12": money(f'PIVOT.VALUE({P_RECOVERY},"amount_recovered:sum")'),
     "A13": '=_t("Plan compliance (%)")', "B13": f'=ROUND(IFERROR(PIVOT.VALUE({P_PLANS},"compliance_rate:avg")))',
     "C13": '=CONCATENATE(B13,"%")',
     "D13": f'=IF(E13=1,_t("1 installment due"),CONCATENATE(E13," ",_t("installments due")))',
@@ -185,8 +194,8 @@ FIGURES = [
               y=10, up_is_good=False),
     scorecard("cs-cei", "CEI last month (%)", "Data!B7", "Data!B8", mode="difference", descr="vs the month before",
               x=488, y=10),
-    scorecard("cs-collected", "Collected last month", "Data!B9", "Data!B10", mode="percentage",
-              descr="vs the month before", x=732, y=10, background="#F0FDF4"),
+    scorecard("cs-collected", "Collected last month", "Data!C9", "Data!D9", descr="", x=732, y=10,
+              background="#F0FDF4"),
     scorecard("cs-promises", "Promises kept", "Data!C11", "Data!D11", descr="", x=0, y=132, background="#FFF7ED"),
     scorecard("cs-recovery", "Recovery rate", "Data!C12", "Data!D12", descr="recovered", x=244, y=132,
               background="#FFF7ED"),

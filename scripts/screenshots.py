@@ -39,11 +39,14 @@ PAGES = [
     ("contact_kpis", "marta", "/odoo/action-collections_management.collection_contact_report_action",
      ".o_pivot"),
     ("dashboard", "marta", "/odoo/dashboards", ".o_search_panel_category_value"),
+    ("plan_form", "marta", "/odoo/action-collections_management.collection_payment_plan_action", ".o_data_row"),
+    ("portal_statement", "cliente", "/my/collections", ".o_collections_statement"),
 ]
 # pages shown after a click: (what to click, what to wait for)
 OPEN_FIRST = {
     "case": (".o_data_row .o_data_cell", ".o_form_view .o-mail-Chatter"),
     "whatsapp_account": (".o_data_row .o_data_cell", ".o_form_view"),
+    "plan_form": (".o_data_row .o_data_cell", ".o_form_view .o_field_widget[name='schedule_summary']"),
     "log_contact": (".o_kanban_record button[name='action_log_contact']",
                     ".modal .o_field_widget[name='script_html'] .o_collection_script"),
     # the Collections dashboard, named in the demo's language

@@ -238,12 +238,14 @@ class CollectionDemo(models.AbstractModel):
                                 ("company_id", "=", company.id), ("state", "=", "open")], limit=1)
 
         monterrey = by_partner["demo_partner_monterrey"]
-        env["collection.dispute"].create({
+        # what people do in the story is done by them: the manager records, proposes and approves
+        people = env(user=users["marta"], su=True)
+        people["collection.dispute"].create({
             "move_id": monterrey.filtered(lambda m: m.amount_total == 3300 * scale).id, "reason": "defective",
             "source": "email", "amount_disputed": 1200 * scale, "user_id": users["diego"].id,
             "description": env._("Part of the delivery arrived damaged; the customer asks for a credit note."),
         })
-        Promise = env["collection.promise"]
+        Promise = people["collection.promise"]
         Promise.create({"case_id": case_of("demo_partner_andina").id, "date": today + timedelta(days=5),
                         "amount": 4200 * scale, "source": "phone",
                         "note": env._("The treasurer promised a transfer on Friday, once their own customers pay.")})
@@ -255,7 +257,7 @@ class CollectionDemo(models.AbstractModel):
                                "amount": 1000 * scale, "source": "phone"})
         self._pay(by_partner["demo_partner_rafael"], 1000 * scale)
 
-        Plan = env["collection.payment.plan"]
+        Plan = people["collection.payment.plan"]
         active = Plan.create({
             "case_id": case_of("demo_partner_monterrey").id,
             "move_ids": [Command.set((monterrey - monterrey.filtered("collection_disputed")).ids)],
@@ -325,7 +327,7 @@ class CollectionDemo(models.AbstractModel):
             if case and amount > 0:
                 vals_list.append({
                     "case_id": case.id, "user_id": collector.id, "outcome_id": outcomes["promise"].id,
-                    "channel": "call", "date": now - timedelta(days=1), "duration": 0.2,
+                    "channel": "call", "date": (now - timedelta(days=1)).replace(hour=16), "duration": 0.2,
                     "promise_date": fields.Date.context_today(self) + timedelta(days=5),
                     "promise_amount": case.currency_id.round(amount / 2),
                 })
