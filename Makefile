@@ -10,5 +10,5 @@ run:   ## database with demo data, served on http://localhost:8069 (admin/admin)
 bench: ## daily engine benchmark (see bench/README.md)
 	./bench/run.sh
 
-lint:
-	pre-commit run --all-files
+lint:  ## ruff, pylint-odoo's Odoo checks and the addons' READMEs (tools pinned in requirements-dev.txt)
+	./scripts/lint.sh

@@ -141,15 +141,15 @@ DATA = {
     "A11": '=_t("Promises kept (%)")', "B11": f'=ROUND(IFERROR(PIVOT.VALUE({P_PROMISES},"kept_rate:avg")))',
     "C11": '=CONCATENATE(B11,"%")',
     # counts said in words, singular apart ("1 cumplida", "2 cumplidas")
-    "D11": f'=CONCATENATE(IF(E11=1,_t("1 kept"),CONCATENATE(E11," ",_t("kept"))),", ",'
-           f'IF(F11=1,_t("1 broken"),CONCATENATE(F11," ",_t("broken"))))',
+    "D11": '=CONCATENATE(IF(E11=1,_t("1 kept"),CONCATENATE(E11," ",_t("kept"))),", ",'
+           'IF(F11=1,_t("1 broken"),CONCATENATE(F11," ",_t("broken"))))',
     "E11": f'=PIVOT.VALUE({P_PROMISES},"kept_count:sum")+0', "F11": f'=PIVOT.VALUE({P_PROMISES},"broken_count:sum")+0',
     "A12": '=_t("Recovery rate (%)")', "B12": f'=ROUND(IFERROR(PIVOT.VALUE({P_RECOVERY},"recovery_rate:avg")))',
     "C12": '=CONCATENATE(B12,"%")',
     "D12": money(f'PIVOT.VALUE({P_RECOVERY},"amount_recovered:sum")'),
     "A13": '=_t("Plan compliance (%)")', "B13": f'=ROUND(IFERROR(PIVOT.VALUE({P_PLANS},"compliance_rate:avg")))',
     "C13": '=CONCATENATE(B13,"%")',
-    "D13": f'=IF(E13=1,_t("1 installment due"),CONCATENATE(E13," ",_t("installments due")))',
+    "D13": '=IF(E13=1,_t("1 installment due"),CONCATENATE(E13," ",_t("installments due")))',
     "E13": f'=PIVOT.VALUE({P_PLANS},"decided_count:sum")+0',
     "A14": '=_t("Open cases")', "B14": f'=PIVOT.VALUE({P_CASES},"__count")', "C14": "=B14",
     "A15": '=_t("AR current (%)")', "B15": '=ROUND(IFERROR(B3/B2*100))',

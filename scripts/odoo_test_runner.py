@@ -14,7 +14,6 @@ import sys
 
 
 def main(argv):
-    import odoo  # noqa: PLC0415  (found through PYTHONPATH=$ODOO_PATH)
     from odoo.modules.registry import Registry  # noqa: PLC0415
     from odoo.service import server  # noqa: PLC0415
     from odoo.tools import config  # noqa: PLC0415

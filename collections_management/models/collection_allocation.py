@@ -48,12 +48,12 @@ class CollectionAllocation(models.AbstractModel):
         """Reconcile ``lines`` (a payment's receivable line with documents' ones) document by document in the
         order ``move_ids`` gives: the payment settles the first one fully before the next gets anything.
         Returns the lines left unreconciled (documents not in ``move_ids``, what the payment has left)."""
-        groups = [lines.filtered(lambda l, mid=mid: l.move_id.id == mid) for mid in move_ids]
+        groups = [lines.filtered(lambda line, mid=mid: line.move_id.id == mid) for mid in move_ids]
         groups = [group for group in groups if group]
         documents = lines.browse([line.id for group in groups for line in group])
         payment = lines - documents
         for group in groups:
-            todo = (payment | group).filtered(lambda l: not l.reconciled)
+            todo = (payment | group).filtered(lambda line: not line.reconciled)
             if todo & payment and todo & group:
                 todo.reconcile()
-        return lines.filtered(lambda l: not l.reconciled)
+        return lines.filtered(lambda line: not line.reconciled)

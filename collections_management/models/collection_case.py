@@ -45,7 +45,7 @@ class CollectionCase(models.Model):
         [("open", "Open"), ("closed", "Closed")], default="open", required=True, tracking=True
     )
     stage_id = fields.Many2one(
-        "collection.stage", "Stage", tracking=True, readonly=True,
+        "collection.stage", tracking=True, readonly=True,
         group_expand="_read_group_stage_ids", check_company=True,
     )
     stage_history_id = fields.Many2one(
@@ -77,7 +77,7 @@ class CollectionCase(models.Model):
     days_overdue = fields.Integer(
         "Days overdue", compute="_compute_days_overdue", search="_search_days_overdue",
         help="Days since the oldest open due date. Computed from the stored date: a day passing writes nothing.")
-    segment_id = fields.Many2one("collection.segment", "Segment", readonly=True, check_company=True)
+    segment_id = fields.Many2one("collection.segment", readonly=True, check_company=True)
     segment_reason = fields.Char("Why this segment", readonly=True,
                                  groups="collections_management.collections_management_group_collector")
     user_id = fields.Many2one(
@@ -93,7 +93,7 @@ class CollectionCase(models.Model):
                                    groups="collections_management.collections_management_group_collector")
     next_action_date = fields.Date("Next action", readonly=True, index=True)
     excluded = fields.Boolean(
-        "Excluded", readonly=True,
+        readonly=True,
         help="Everything this debtor owes is excluded or disputed: nothing to chase, kept out of the worklist.",
     )
     plan_id = fields.Many2one("collection.payment.plan", "Active payment plan", readonly=True, index="btree_not_null",
@@ -201,8 +201,8 @@ class CollectionCase(models.Model):
             return {}
         self.env.flush_all()
         skip = set(models.MAGIC_COLUMNS) | {"name", "partner_id", "company_id"}
-        plain = self.with_context({key: value for key, value in self.env.context.items()
-                                   if not key.startswith("default_")})
+        plain = self.with_env(self.env(context={key: value for key, value in self.env.context.items()
+                                                if not key.startswith("default_")}))
         defaults = plain.default_get([
             fname for fname, field in self._fields.items()
             if field.store and field.column_type and not field.compute and not field.related and fname not in skip

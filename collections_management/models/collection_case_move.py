@@ -18,9 +18,9 @@ class CollectionCaseMove(models.Model):
     _rec_name = "move_id"
 
     move_id = fields.Many2one("account.move", "Invoice", required=True, ondelete="cascade", readonly=True)
-    case_id = fields.Many2one("collection.case", "Case", required=True, index=True, ondelete="cascade",
+    case_id = fields.Many2one("collection.case", required=True, index=True, ondelete="cascade",
                               readonly=True)
-    stage_id = fields.Many2one("collection.stage", "Stage", index="btree_not_null", ondelete="set null",
+    stage_id = fields.Many2one("collection.stage", index="btree_not_null", ondelete="set null",
                                readonly=True)
     company_id = fields.Many2one(related="case_id.company_id")
     partner_id = fields.Many2one(related="case_id.partner_id", string="Debtor")

@@ -1,3 +1,4 @@
+import contextlib
 import json
 import logging
 import math
@@ -31,9 +32,9 @@ class _Bounded(list):
 
     def append(self, item):
         if len(self) < self.limit:
-            super().append(item)
-        else:
-            self.dropped += 1
+            return super().append(item)
+        self.dropped += 1
+        return None
 
     def __iadd__(self, other):
         for item in other:
@@ -229,13 +230,10 @@ class CollectionEngine(models.AbstractModel):
             work()
             self._end_catch_up(company_ids)
             return summary
-        try:
-            with self.env.cr.savepoint():
-                work()
-                self.env.flush_all()
-                raise _DryRunRollback
-        except _DryRunRollback:
-            pass
+        with contextlib.suppress(_DryRunRollback), self.env.cr.savepoint():
+            work()
+            self.env.flush_all()
+            raise _DryRunRollback  # everything the preview wrote is rolled back with its savepoint
         self.env.invalidate_all()
         return summary
 

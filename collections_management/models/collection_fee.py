@@ -24,7 +24,7 @@ class CollectionFeeRule(models.Model):
         required=True, default="interest",
     )
     currency_id = fields.Many2one(
-        "res.currency", "Currency", required=True, default=lambda self: self.env.company.currency_id,
+        "res.currency", required=True, default=lambda self: self.env.company.currency_id,
         help="Currency of the fixed amount, minimum and cap; converted at the invoice date's rate for invoices "
              "in another currency.")
     fixed_amount = fields.Monetary("Fixed amount")

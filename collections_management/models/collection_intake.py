@@ -80,37 +80,36 @@ class CollectionIntake(models.AbstractModel):
         date is not past and within the company's horizon; the amount is positive and within what may be
         promised (``_promisable``): none at all when everything owed is under an active plan.
         """
-        _ = self.env._
         if case.state != "open":
-            raise UserError(_("Case %s is closed: no promise can be recorded on it.", case.name))
+            raise UserError(self.env._("Case %s is closed: no promise can be recorded on it.", case.name))
         current = case.sudo().promise_ids.filtered(lambda p: p.state == "open")
         if replaces and replaces not in current:
-            raise UserError(_("Only the case's open promise can be replaced."))
+            raise UserError(self.env._("Only the case's open promise can be replaced."))
         if current - (replaces or current.browse()):
             promise = current[0]
-            raise UserError(_(
+            raise UserError(self.env._(
                 "%(partner)s already has an open promise (%(amount)s by %(date)s): replace it explicitly, "
                 "or wait until it is kept or broken.", partner=case.partner_id.name,
                 amount=format_amount(self.env, promise.amount, promise.currency_id),
                 date=format_date(self.env, promise.date)))
         today = fields.Date.context_today(self)
         if date < today:
-            raise ValidationError(_("A promise to pay cannot be dated in the past (%s).", format_date(self.env, date)))
+            raise ValidationError(self.env._("A promise to pay cannot be dated in the past (%s).", format_date(self.env, date)))
         horizon = case.company_id.collection_promise_horizon_days
         if horizon and (date - today).days > horizon:
-            raise ValidationError(_(
+            raise ValidationError(self.env._(
                 "A promise can be made for at most %(days)s days ahead (until %(limit)s).",
                 days=horizon, limit=format_date(self.env, fields.Date.add(today, days=horizon))))
         currency = case.currency_id
         if currency.compare_amounts(amount, 0) <= 0:
-            raise ValidationError(_("A promised amount must be positive."))
+            raise ValidationError(self.env._("A promised amount must be positive."))
         promisable = self._promisable(case)
         if currency.compare_amounts(promisable, 0) <= 0:
-            raise UserError(_(
+            raise UserError(self.env._(
                 "Everything %(partner)s owes is under an active payment plan: its installments are the dates "
                 "agreed, no promise is needed.", partner=case.partner_id.name))
         if currency.compare_amounts(amount, promisable) > 0:
-            raise ValidationError(_(
+            raise ValidationError(self.env._(
                 "The promised amount (%(amount)s) is more than %(partner)s owes outside a payment plan "
                 "(%(owed)s).", amount=format_amount(self.env, amount, currency), partner=case.partner_id.name,
                 owed=format_amount(self.env, promisable, currency)))
@@ -164,33 +163,35 @@ class CollectionIntake(models.AbstractModel):
     def _from_email(self, case, message):
         """An email from the debtor on its case (a reply to a reminder, through Odoo's mail gateway): logged as
         their contact, read like a WhatsApp reply, and a promise or a dispute recorded by the same rules as
-        every channel; anything else, or a promise the rules refuse, becomes a task for the collector."""
-        _ = self.env._
+        every channel; anything else, or a promise the rules refuse, becomes a task for the collector (in the
+        collector's language: the mail gateway has none of its own)."""
+        lang = case.user_id.lang or self.env["collection.engine"]._database_lang()
+        self = self.with_context(lang=lang)  # noqa: PLW0642
         text = html2plaintext(message.body or "")
         words = f"{message.subject or ''}\n{text}".strip()
         intent = read_intent(words)
         today = fields.Date.context_today(self)
         log = {"case_id": case.id, "channel": "email", "direction": "inbound", "outcome": "customer_replied",
                "source_ref": f"mail.message,{message.id}", "note": words[:2000]}
-        task = _("Email from the customer to answer")
+        task = self.env._("Email from the customer to answer")
         try:
             with self.env.cr.savepoint():
                 if intent == "promise" and (when := parse_date(words, today)):
                     promise = self._promise_from_customer(case, when, "email", user_id=case.user_id.id, note=words)
                     log.update(outcome="promise", promise_id=promise.id)
-                    task = _("Promise to pay by email: %(amount)s by %(date)s",
+                    task = self.env._("Promise to pay by email: %(amount)s by %(date)s",
                              amount=format_amount(self.env, promise.amount, promise.currency_id),
                              date=format_date(self.env, promise.date))
                 elif intent == "dispute" and (invoice := self._disputed_invoice(case, words)):
                     dispute = self._dispute(invoice, "other", words[:2000], "email",
                                             user_id=self.env["collection.engine"]._responsible(case).id)
                     log.update(outcome="dispute", dispute_id=dispute.id)
-                    task = _("Dispute by email on %s", invoice.name)
+                    task = self.env._("Dispute by email on %s", invoice.name)
                 elif intent == "paid":
                     log["outcome"] = "already_paid"
-                    task = _("Customer says it has already paid (email)")
+                    task = self.env._("Customer says it has already paid (email)")
         except (UserError, ValidationError) as error:
-            task = _("Email from the customer could not be recorded: %s", error.args[0])
+            task = self.env._("Email from the customer could not be recorded: %s", error.args[0])
         self.env["collection.interaction"].sudo()._collection_log([log])
         self.env["collection.engine"].sudo()._schedule_activities(
             case, self.env.ref("mail.mail_activity_data_todo"), task, today, note=words[:2000])

@@ -90,14 +90,14 @@ class CollectionInteraction(models.Model):
     channel = fields.Selection(INTERACTION_CHANNELS, required=True, default="call")
     direction = fields.Selection([("outbound", "We contacted them"), ("inbound", "They contacted us")],
                                  required=True, default="outbound")
-    outcome_id = fields.Many2one("collection.outcome", "Outcome", ondelete="restrict")
+    outcome_id = fields.Many2one("collection.outcome", ondelete="restrict")
     contact = fields.Boolean(related="outcome_id.contact", store=True, string="Contact made")
     right_party = fields.Boolean(related="outcome_id.right_party", store=True, string="Right party")
     consequence = fields.Selection(related="outcome_id.consequence")
     needs_reason = fields.Boolean(related="outcome_id.needs_reason")
     delay_reason_id = fields.Many2one("collection.delay.reason", "Reason for the delay", ondelete="restrict")
     note = fields.Text()
-    duration = fields.Float("Duration", help="Hours and minutes (00:05 is five minutes).")
+    duration = fields.Float(help="Hours and minutes (00:05 is five minutes).")
     user_id = fields.Many2one("res.users", "Collector", default=lambda self: self.env.user, index=True,
                               domain="[('share', '=', False)]")
     phone = fields.Char(related="partner_id.phone", string="Phone")
@@ -186,15 +186,14 @@ class CollectionInteraction(models.Model):
 
     def _collection_apply_outcome(self):
         """Do what each outcome declares: promise, dispute, call-back task, wrong-contact flag."""
-        _ = self.env._
         for interaction in self:
             case, outcome = interaction.case_id, interaction.outcome_id
             if outcome.needs_reason and not interaction.delay_reason_id:
-                raise ValidationError(_("Outcome %s asks for the reason of the delay.", outcome.name))
+                raise ValidationError(self.env._("Outcome %s asks for the reason of the delay.", outcome.name))
             values = {}
             if outcome.consequence == "promise":
                 if not interaction.promise_date or not interaction.promise_amount:
-                    raise ValidationError(_("A promise to pay needs its date and amount."))
+                    raise ValidationError(self.env._("A promise to pay needs its date and amount."))
                 promise = self.env["collection.intake"]._promise(
                     case, interaction.promise_date, interaction.promise_amount,
                     PROMISE_SOURCE.get(interaction.channel, "other"), note=interaction.note,
@@ -203,20 +202,20 @@ class CollectionInteraction(models.Model):
             elif outcome.consequence == "dispute":
                 invoice = interaction.dispute_move_id
                 if not invoice or not interaction.dispute_reason:
-                    raise ValidationError(_("A dispute needs the invoice and the reason."))
+                    raise ValidationError(self.env._("A dispute needs the invoice and the reason."))
                 if invoice.collection_case_id != case:
-                    raise ValidationError(_("Invoice %s is not one of this case's invoices.", invoice.name))
+                    raise ValidationError(self.env._("Invoice %s is not one of this case's invoices.", invoice.name))
                 dispute = self.env["collection.intake"]._dispute(
                     invoice, interaction.dispute_reason, interaction.note or outcome.name, "internal")
                 values["dispute_id"] = dispute.id
             elif outcome.consequence == "callback":
                 if not interaction.callback_at or interaction.callback_at <= fields.Datetime.now():
-                    raise ValidationError(_("Give the date and time to call back, in the future."))
+                    raise ValidationError(self.env._("Give the date and time to call back, in the future."))
                 tz = case.company_id._collection_tz()
                 when = fields.Datetime.context_timestamp(interaction.with_context(tz=tz), interaction.callback_at)
                 activity = case.activity_schedule(
                     "mail.mail_activity_data_call", date_deadline=when.date(),
-                    summary=_("Call back at %s", format_time(self.env, when.time(), time_format="short")),
+                    summary=self.env._("Call back at %s", format_time(self.env, when.time(), time_format="short")),
                     note=interaction.note,
                     user_id=(interaction.user_id or self.env.user).id)
                 values["activity_id"] = activity.id
@@ -225,7 +224,7 @@ class CollectionInteraction(models.Model):
                 case.partner_id.sudo().write({field: True})
             if values:
                 interaction.sudo().write(values)
-            case.sudo().message_post(body=_("Contact logged: %(what)s%(note)s", what=interaction.display_label,
+            case.sudo().message_post(body=self.env._("Contact logged: %(what)s%(note)s", what=interaction.display_label,
                                             note=f" — {interaction.note}" if interaction.note else ""))
 
     # ------------------------------------------------------------------ dialog buttons

@@ -183,41 +183,40 @@ class CollectionOffer(models.Model):
 
     def _collection_check_terms(self):
         self.ensure_one()
-        _ = self.env._
         docs = self.move_ids | self.fee_move_ids
         if not self.move_ids:
-            raise ValidationError(_("Choose the invoices the offer settles."))
+            raise ValidationError(self.env._("Choose the invoices the offer settles."))
         if any(m.state != "posted" or m.commercial_partner_id != self.partner_id or m.move_type != "out_invoice"
                for m in docs):
-            raise ValidationError(_("An offer covers posted customer invoices of the case's debtor."))
+            raise ValidationError(self.env._("An offer covers posted customer invoices of the case's debtor."))
         if len(docs.currency_id) > 1:
-            raise ValidationError(_("An offer covers documents of one currency."))
+            raise ValidationError(self.env._("An offer covers documents of one currency."))
         if docs.filtered(lambda m: m.currency_id.is_zero(m.amount_residual)):
-            raise ValidationError(_("%s is already paid.", ", ".join(
+            raise ValidationError(self.env._("%s is already paid.", ", ".join(
                 docs.filtered(lambda m: m.currency_id.is_zero(m.amount_residual)).mapped("name"))))
         if self.move_ids.filtered("collection_disputed"):
-            raise ValidationError(_("A disputed invoice is settled by resolving the dispute, not by an offer."))
+            raise ValidationError(self.env._("A disputed invoice is settled by resolving the dispute, not by an offer."))
         if self.fee_move_ids.filtered(lambda m: not m.collection_charge_type):
-            raise ValidationError(_("Only late-fee and interest documents can be waived."))
+            raise ValidationError(self.env._("Only late-fee and interest documents can be waived."))
         if self.waiver_percent and not self.fee_move_ids:
-            raise ValidationError(_("There are no open late fees or interest to waive."))
+            raise ValidationError(self.env._("There are no open late fees or interest to waive."))
         if self.deadline and self.deadline < fields.Date.context_today(self) and self.state in OPEN_STATES:
-            raise ValidationError(_("The deadline of an offer cannot be in the past (%s).",
+            raise ValidationError(self.env._("The deadline of an offer cannot be in the past (%s).",
                                     format_date(self.env, self.deadline)))
         if not self.discount_percent and not self.waiver_percent:
-            raise ValidationError(_("An offer gives a discount, a waiver of fees and interest, or both."))
+            raise ValidationError(self.env._("An offer gives a discount, a waiver of fees and interest, or both."))
         if self.kind == "early":
             today = fields.Date.context_today(self)
             due = [move.collection_due_date or move.invoice_date_due for move in self.move_ids]
             if any(day < today for day in due):
-                raise ValidationError(_("An early-payment offer covers invoices not yet due: %s is overdue.",
+                raise ValidationError(self.env._("An early-payment offer covers invoices not yet due: %s is overdue.",
                                         ", ".join(m.name for m, d in zip(self.move_ids, due, strict=True) if d < today)))
             if self.deadline and self.deadline > min(due):
-                raise ValidationError(_(
+                raise ValidationError(self.env._(
                     "An early-payment offer is paid before the invoices fall due: its deadline cannot be after "
                     "%s.", format_date(self.env, min(due))))
         if self.company_id.collection_offer_vat == "reduce" and self.company_id.collection_offer_method != "credit_note":
-            raise ValidationError(_("A forgiven amount that reduces VAT is settled by a credit note: choose the "
+            raise ValidationError(self.env._("A forgiven amount that reduces VAT is settled by a credit note: choose the "
                                     "credit note method in the Collections settings."))
 
     # ------------------------------------------------------------------ workflow
@@ -321,7 +320,7 @@ class CollectionOffer(models.Model):
         # a clean context (a payment's flags such as skip_invoice_sync must not reach the settlement)
         context = {key: value for key, value in self.env.context.items()
                    if key in ("lang", "tz", "allowed_company_ids")}
-        offers = self.with_context(context).filtered(lambda o: o.state in ("open", "honoured"))
+        offers = self.with_env(self.env(context=context)).filtered(lambda o: o.state in ("open", "honoured"))
         cash = offers._collection_cash()
         for offer in offers:
             received = offer.currency_id.round(cash.get(offer.id, 0.0))
@@ -354,13 +353,13 @@ class CollectionOffer(models.Model):
 
     def _collection_undo(self, today):
         """The cash that honoured the offer is gone: reverse the settlement (a reversal, never a reset to draft),
-        and the offer is open again until its deadline, or expired past it."""
+        and the offer is open again until its deadline, or expired past it. Returns the reversal entry."""
         self.ensure_one()
         move = self.settlement_move_id.sudo()
         reversal = self.env["account.move"]
         if move and move.state == "posted":
             # the settlement is matched with the documents: unmatched first, then cancelled by its reversal
-            move.line_ids.filtered(lambda l: l.account_id.account_type == "asset_receivable").remove_move_reconcile()
+            move.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable").remove_move_reconcile()
             reversal = move._reverse_moves([{
                 "ref": self.env._("Offer %s: its payment was cancelled", self.name),
                 "date": today, "invoice_date": today if move.is_invoice() else False}], cancel=True)
@@ -380,6 +379,7 @@ class CollectionOffer(models.Model):
             "The payment that honoured %(offer)s was cancelled: its settlement %(entry)s is reversed by %(reversal)s "
             "and the offer is %(state)s.", offer=self.name, entry=move.name or "-", reversal=reversal.name or "-",
             state=dict(self._fields["state"]._description_selection(self.env))[state]))
+        return reversal
 
     @api.model
     def _cron_check_offers(self):
@@ -416,7 +416,7 @@ class CollectionOffer(models.Model):
             return [{"name": name, "account_id": account.id, "quantity": 1, "price_unit": forgiven,
                      "tax_ids": [Command.clear()]}]
         currency = doc.currency_id
-        products = doc.invoice_line_ids.filtered(lambda l: l.display_type == "product")
+        products = doc.invoice_line_ids.filtered(lambda line: line.display_type == "product")
         groups = {}
         for line in products:
             groups.setdefault(line.tax_ids, 0.0)
@@ -453,18 +453,18 @@ class CollectionOffer(models.Model):
                     "price_unit": gap, "tax_ids": [Command.clear()]})]})
             move.action_post()
             # one credit note, one receivable line: reconciled with every document (it covers them exactly)
-            receivable = move.line_ids.filtered(lambda l: l.account_id.account_type == "asset_receivable")
-            (receivable | docs.line_ids.filtered(lambda l: l.account_id.account_type == "asset_receivable"
-                                                 and not l.reconciled)).reconcile()
+            receivable = move.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable")
+            (receivable | docs.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable"
+                                                 and not line.reconciled)).reconcile()
             return move
         journal = company.collection_offer_journal_id or self.env["account.journal"].search(
             [("company_id", "=", company.id), ("type", "=", "general")], limit=1)
         lines = []
         for doc in docs:
-            receivable = doc.line_ids.filtered(lambda l: l.account_id.account_type == "asset_receivable")[:1]
+            receivable = doc.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable")[:1]
             amount_currency = doc.amount_residual
             balance = abs(sum(doc.line_ids.filtered(
-                lambda l: l.account_id.account_type == "asset_receivable").mapped("amount_residual")))
+                lambda line: line.account_id.account_type == "asset_receivable").mapped("amount_residual")))
             lines.append(Command.create({
                 "name": doc.name, "account_id": receivable.account_id.id, "partner_id": self.partner_id.id,
                 "currency_id": currency.id, "amount_currency": -amount_currency, "balance": -balance}))
@@ -477,8 +477,8 @@ class CollectionOffer(models.Model):
             "collection_offer_id": self.id, "line_ids": lines})
         move.action_post()
         for doc in docs:  # each document with the write-off line made for it
-            credit = move.line_ids.filtered(lambda l, doc=doc: l.name == doc.name
-                                            and l.account_id.account_type == "asset_receivable")
-            (credit | doc.line_ids.filtered(lambda l: l.account_id.account_type == "asset_receivable"
-                                            and not l.reconciled)).reconcile()
+            credit = move.line_ids.filtered(lambda line, doc=doc: line.name == doc.name
+                                            and line.account_id.account_type == "asset_receivable")
+            (credit | doc.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable"
+                                            and not line.reconciled)).reconcile()
         return move

@@ -126,8 +126,8 @@ class CollectionPaymentPlan(models.Model):
         """The installment to pay next: the earliest one with something left to pay (arrears first)."""
         self.ensure_one()
         lines = self._collection_payment_status().get(self.id, {})
-        return self.line_ids.filtered(lambda l: lines.get(l.id, {}).get("residual")).sorted(
-            lambda l: (l.date, l.sequence))[:1]
+        return self.line_ids.filtered(lambda line: lines.get(line.id, {}).get("residual")).sorted(
+            lambda line: (line.date, line.sequence))[:1]
 
     def _compute_payments(self):
         status = self._collection_payment_status()
@@ -137,8 +137,8 @@ class CollectionPaymentPlan(models.Model):
             interest_paid = sum(v["interest_paid"] for v in lines.values())
             plan.amount_paid = principal_paid + interest_paid
             plan.amount_remaining = sum(v["residual"] for v in lines.values())
-            upcoming = plan.line_ids.filtered(lambda l, lines=lines: lines.get(l.id, {}).get("residual"))
-            upcoming = upcoming.sorted(lambda l: (l.date, l.sequence))[:1]
+            upcoming = plan.line_ids.filtered(lambda line, lines=lines: lines.get(line.id, {}).get("residual"))
+            upcoming = upcoming.sorted(lambda line: (line.date, line.sequence))[:1]
             plan.next_date = upcoming.date
             plan.next_amount = lines[upcoming.id]["residual"] if upcoming else 0.0
 
@@ -277,7 +277,7 @@ class CollectionPaymentPlan(models.Model):
             lines.append({"sequence": 0, "date": fields.Date.context_today(self), "amount": self.down_payment,
                           "interest_amount": 0.0, "is_down_payment": True})
         lines += [{"sequence": i + 1, "date": d, "amount": a, "interest_amount": r}
-                  for i, (d, a, r) in enumerate(zip(dates, split(financed), split(interest)))]
+                  for i, (d, a, r) in enumerate(zip(dates, split(financed), split(interest), strict=False))]
         if interest:
             # plan interest is a charge for paying late too: within the legal ceiling for each installment's
             # principal until its date (collection.ceiling)
@@ -351,7 +351,7 @@ class CollectionPaymentPlan(models.Model):
             if not plan.id:
                 continue
             currency = plan.currency_id
-            lines = plan.line_ids.sorted(lambda l: (l.date, l.sequence))
+            lines = plan.line_ids.sorted(lambda line: (line.date, line.sequence))
             cash = cash_by_plan.get(plan.id, 0.0) if plan.activation_date else 0.0
             reduction = 0.0
             if plan.state in ("active", "completed", "broken") and not plan.ended_at:
@@ -475,7 +475,7 @@ class CollectionPaymentPlan(models.Model):
                 "%(now)s): recompute the schedule and agree it again.",
                 then=format_amount(self.env, self.amount_total, self.currency_id),
                 now=format_amount(self.env, self._covered_residual(), self.currency_id)))
-        late = self.line_ids.filtered(lambda l: not l.is_down_payment and l.date < today)
+        late = self.line_ids.filtered(lambda line: not line.is_down_payment and line.date < today)
         if late:
             raise UserError(self.env._(
                 "The installment of %s is already past: recompute the schedule and agree it again.",
@@ -562,7 +562,9 @@ class CollectionPaymentPlan(models.Model):
         engine = self.env["collection.engine"]
         for plan in self.filtered(lambda p: p.state == "active"):
             lines = status.get(plan.id, {})
-            credited = plan.line_ids.filtered(lambda line, lines=lines: plan.currency_id.is_zero(lines[line.id]["owed"]))
+            currency = plan.currency_id
+            credited = plan.line_ids.filtered(lambda line, lines=lines, currency=currency:
+                                              currency.is_zero(lines[line.id]["owed"]))
             credited._collection_reverse_interest(
                 self.env._("Payment plan %s: installment settled by credit note", plan.name))
             if all(plan.currency_id.is_zero(v["residual"]) for v in lines.values()) \
@@ -579,7 +581,7 @@ class CollectionPaymentPlan(models.Model):
             if not late:
                 continue
             first_late = format_date(self.env, min(late.mapped("date")))
-            plan.line_ids.filtered(lambda l: l.date > today)._collection_reverse_interest(
+            plan.line_ids.filtered(lambda line: line.date > today)._collection_reverse_interest(
                 self.env._("Payment plan %s broken: interest not yet due", plan.name))
             plan._collection_end("broken", self.env._("Installment of %s unpaid after the grace days", first_late))
             plan.message_post(body=self.env._("Payment plan broken: the installment of %s was not paid.", first_late))
@@ -593,7 +595,7 @@ class CollectionPaymentPlan(models.Model):
         self = self.with_context(lang=self.env["collection.engine"]._database_lang())  # noqa: PLW0642
         today = fields.Date.context_today(self)
         plans = self.search([("state", "=", "active")])
-        plans.line_ids.filtered(lambda l: l.date <= today)._collection_post_interest()
+        plans.line_ids.filtered(lambda line: line.date <= today)._collection_post_interest()
         plans._check_breach(today)
 
 
@@ -657,17 +659,17 @@ class CollectionPaymentPlanLine(models.Model):
 
     def _collection_post_interest(self):
         """Invoice each installment's interest once (unique key on the invoice's installment)."""
-        todo = self.filtered(lambda l: l.interest_amount > 0 and not l.interest_move_id
-                             and l.plan_id.state == "active")
+        todo = self.filtered(lambda line: line.interest_amount > 0 and not line.interest_move_id
+                             and line.plan_id.state == "active")
         status = todo.plan_id._collection_payment_status()
         # an installment a credit note has cancelled owes no interest
-        todo = todo.filtered(lambda l: not l.currency_id.is_zero(status[l.plan_id.id][l.id]["owed"]))
+        todo = todo.filtered(lambda line: not line.currency_id.is_zero(status[line.plan_id.id][line.id]["owed"]))
         if not todo:
             return self.env["account.move"]
         todo = todo.try_lock_for_update()  # another worker invoicing the same installment skips it
         todo.invalidate_recordset(["interest_move_id"])
         moves = self.env["account.move"]
-        for line in todo.filtered(lambda l: not l.interest_move_id):
+        for line in todo.filtered(lambda pending: not pending.interest_move_id):
             plan = line.plan_id
             product = plan.company_id.collection_interest_product_id
             # a customer document: written in the customer's language

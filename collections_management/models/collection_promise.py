@@ -50,7 +50,7 @@ class CollectionPromise(models.Model):
     user_id = fields.Many2one("res.users", "Recorded by", default=lambda self: self.env.user)
     note = fields.Text(groups="collections_management.collections_management_group_collector")
     move_ids = fields.Many2many("account.move", string="Invoices", help="Invoices the promise covers (optional).")
-    replaces_id = fields.Many2one("collection.promise", "Replaces", readonly=True, index="btree_not_null",
+    replaces_id = fields.Many2one("collection.promise", readonly=True, index="btree_not_null",
                                  help="The open promise this one took the place of (withdrawn when this was made).")
 
     _amount_positive = models.Constraint("CHECK(amount > 0)", "A promised amount must be positive.")

@@ -8,9 +8,9 @@ from markupsafe import Markup
 from odoo import SUPERUSER_ID, Command, api, fields, models
 from odoo.tools import SQL
 
-_logger = logging.getLogger(__name__)
-
 from .collection_strategy_step import CHANNELS
+
+_logger = logging.getLogger(__name__)
 
 MAX_RETRIES = 3
 

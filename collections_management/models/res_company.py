@@ -149,17 +149,16 @@ class ResCompany(models.Model):
         }
 
     def _collection_default_step_names(self):
-        _ = self.env._
         return {
-            "reminder": _("Friendly reminder before the due date"),
-            "overdue": _("Overdue notice"),
-            "sms": _("SMS reminder"),
-            "call": _("Call the customer"),
-            "formal": _("Formal notice"),
-            "letter": _("Formal letter"),
-            "negotiation": _("Negotiation call"),
-            "visit": _("Visit the customer"),
-            "legal": _("Hand over to legal"),
+            "reminder": self.env._("Friendly reminder before the due date"),
+            "overdue": self.env._("Overdue notice"),
+            "sms": self.env._("SMS reminder"),
+            "call": self.env._("Call the customer"),
+            "formal": self.env._("Formal notice"),
+            "letter": self.env._("Formal letter"),
+            "negotiation": self.env._("Negotiation call"),
+            "visit": self.env._("Visit the customer"),
+            "legal": self.env._("Hand over to legal"),
         }
 
     def _collection_default_strategy_name(self):

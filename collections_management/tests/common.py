@@ -3,9 +3,8 @@ from datetime import date, timedelta
 from freezegun import freeze_time
 
 from odoo import Command, fields
-from odoo.tests import new_test_user
-
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from odoo.tests import new_test_user
 
 
 class CollectionsCommon(AccountTestInvoicingCommon):

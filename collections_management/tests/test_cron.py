@@ -46,7 +46,7 @@ class TestCron(CollectionsCommon):
         # the daily cron planned three batches, a worker committed the first one (two debtors) and died
         run = self.env["collection.run"]._for_day(self.TODAY)
         run._plan(partners.ids, 2)
-        first, rest = partners[:2], partners[2:]
+        rest = partners[2:]
         run.batch_ids.sorted("sequence")[0]._done({"debtors": 2})
         with freeze_time(self.TODAY), self.enter_registry_test_mode():
             cron.method_direct_trigger()

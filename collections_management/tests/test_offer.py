@@ -117,7 +117,7 @@ class TestSettlementOffer(CollectionsCommon):
         self.assertEqual((offer.state, entry.move_type, entry.state), ("honoured", "entry", "posted"))
         debit = sum(entry.line_ids.mapped("debit"))
         self.assertEqual((debit, sum(entry.line_ids.mapped("credit"))), (100.0, 100.0), "balanced")
-        self.assertEqual(entry.line_ids.filtered(lambda l: l.debit).account_id,
+        self.assertEqual(entry.line_ids.filtered(lambda line: line.debit).account_id,
                          self.company.collection_offer_account_id)
         self.assertEqual(self.invoice.payment_state, "paid")
         self.assertEqual(self.fee.amount_residual, 50.0)
@@ -219,7 +219,7 @@ class TestSettlementOffer(CollectionsCommon):
         reversal = offer.settlement_reversal_id
         self.assertEqual((reversal.state, reversal.reversed_entry_id, reversal.amount_total),
                          ("posted", settlement, 100.0))
-        receivable = settlement.line_ids.filtered(lambda l: l.account_id.account_type == "asset_receivable")
+        receivable = settlement.line_ids.filtered(lambda line: line.account_id.account_type == "asset_receivable")
         self.assertEqual(receivable.matched_debit_ids.debit_move_id.move_id, reversal,
                          "the settlement is matched with its reversal only")
         self.assertEqual((self.invoice.amount_residual, self.invoice.payment_state), (1000.0, "not_paid"),
@@ -309,7 +309,7 @@ class TestSettlementOfferCashBasisVat(CollectionsCommon):
         """IVA moved to the collected account by the cash-basis entries of the invoice and its settlement."""
         caba = self.env["account.move"].search([("tax_cash_basis_origin_move_id", "!=", False),
                                                 ("company_id", "=", self.company.id)])
-        return -sum(caba.line_ids.filtered(lambda l: l.account_id == self.iva_collected).mapped("balance"))
+        return -sum(caba.line_ids.filtered(lambda line: line.account_id == self.iva_collected).mapped("balance"))
 
     def _honoured_offer(self):
         self._freeze_today()

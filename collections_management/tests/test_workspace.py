@@ -58,12 +58,13 @@ class TestContactLog(CollectionsCommon):
             self._log("dispute", dispute_move_id=other.id, dispute_reason="price")
 
     def test_call_back_outcome_schedules_the_call(self):
-        self.collector.tz = "America/Bogota"   # UTC-5, no daylight saving
+        self.company.partner_id.tz = "America/Bogota"   # the team's zone: UTC-5, no daylight saving
         when = datetime.combine(fields.Date.today() + timedelta(days=2), datetime.min.time()) + timedelta(hours=20)
         contact = self._log("call_back", callback_at=when)   # 20:00 UTC is 15:00 in Bogotá
         activity = contact.activity_id
         self.assertEqual((activity.res_id, activity.user_id, activity.date_deadline, activity.summary),
-                         (self.case.id, self.collector, when.date(), "Call back at 15:00"))
+                         (self.case.id, self.collector, when.date(), "Call back at 3:00 PM"),
+                         "the hour in the reader's notation (en_US)")
         with self.assertRaisesRegex(ValidationError, "in the future"):
             self._log("call_back", callback_at=fields.Datetime.now() - timedelta(hours=1))
 

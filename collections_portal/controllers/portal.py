@@ -4,13 +4,12 @@ from datetime import date as Date
 from werkzeug.exceptions import NotFound
 
 from odoo import Command, fields, http
-from odoo.exceptions import UserError, ValidationError
-from odoo.http import request
-from odoo.tools import consteq, format_amount, format_date
-
 from odoo.addons.collections_management.models.collection_dispute import DISPUTE_REASONS
 from odoo.addons.payment.controllers.portal import PaymentPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
+from odoo.exceptions import UserError, ValidationError
+from odoo.http import request
+from odoo.tools import consteq, format_amount, format_date
 
 STEP = 50
 

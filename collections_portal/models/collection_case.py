@@ -1,8 +1,7 @@
 from odoo import api, fields, models
+from odoo.addons.collections_management.models.collection_case import CollectionCase as BaseCase
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
-
-from odoo.addons.collections_management.models.collection_case import CollectionCase as BaseCase
 
 
 class CollectionCase(models.Model):
@@ -13,9 +12,10 @@ class CollectionCase(models.Model):
     _collection_system_fields = (*BaseCase._collection_system_fields, "access_token")
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        result = super()._compute_access_url()
         for case in self:
             case.access_url = f"/my/collections/{case.id}"
+        return result
 
     # ------------------------------------------------------------------ links
     def _collection_portal_url(self):

@@ -2,9 +2,8 @@ import re
 from datetime import timedelta
 
 from odoo import fields
-from odoo.tests import TransactionCase, tagged
-
 from odoo.addons.collections_management.models.collection_demo import DEMO_INVOICES
+from odoo.tests import TransactionCase, tagged
 
 
 @tagged("post_install", "-at_install", "-standard", "collections_demo")

@@ -1,7 +1,6 @@
+from odoo.addons.collections_management.tests.common import CollectionsCommon
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
-
-from odoo.addons.collections_management.tests.common import CollectionsCommon
 
 
 @tagged("post_install", "-at_install")

@@ -3,11 +3,10 @@ from datetime import timedelta
 from lxml import html
 
 from odoo import Command, fields
+from odoo.addons.collections_management.tests.common import CollectionsCommon
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
-
-from odoo.addons.collections_management.tests.common import CollectionsCommon
 
 
 @tagged("post_install", "-at_install")

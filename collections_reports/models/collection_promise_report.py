@@ -1,7 +1,6 @@
 from odoo import fields, models
-from odoo.tools import SQL
-
 from odoo.addons.collections_management.models.collection_promise import PROMISE_SOURCES
+from odoo.tools import SQL
 
 
 class CollectionPromiseReport(models.Model):

@@ -5,10 +5,9 @@ from datetime import timedelta
 import openpyxl
 
 from odoo import Command, fields
+from odoo.addons.collections_management.tests.common import CollectionsCommon
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
-
-from odoo.addons.collections_management.tests.common import CollectionsCommon
 
 
 @tagged("post_install", "-at_install")

@@ -5,10 +5,9 @@ from datetime import timedelta
 from freezegun import freeze_time
 
 from odoo import fields
+from odoo.addons.collections_management.tests.common import CollectionsCommon
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
-
-from odoo.addons.collections_management.tests.common import CollectionsCommon
 
 
 @tagged("post_install", "-at_install")

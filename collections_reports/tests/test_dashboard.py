@@ -3,9 +3,8 @@ import re
 from datetime import timedelta
 
 from odoo import fields
-from odoo.tests import HttpCase, tagged
-
 from odoo.addons.collections_management.tests.common import CollectionsCommon
+from odoo.tests import HttpCase, tagged
 
 
 @tagged("post_install", "-at_install")

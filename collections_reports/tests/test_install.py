@@ -1,6 +1,5 @@
-from odoo.tests import tagged
-
 from odoo.addons.collections_management.tests.common import CollectionsCommon
+from odoo.tests import tagged
 
 
 @tagged("post_install", "-at_install")

@@ -4,9 +4,8 @@ from datetime import timedelta
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, fields
-from odoo.tests import tagged
-
 from odoo.addons.collections_management.tests.common import CollectionsCommon
+from odoo.tests import tagged
 
 
 @tagged("post_install", "-at_install")

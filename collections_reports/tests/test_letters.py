@@ -1,10 +1,9 @@
 from datetime import timedelta
 
 from odoo import Command, fields
+from odoo.addons.collections_management.tests.common import CollectionsCommon
 from odoo.tests import HttpCase, tagged
 from odoo.tools.misc import format_date
-
-from odoo.addons.collections_management.tests.common import CollectionsCommon
 
 WORDING = {
     ("preventive", "en_US"): "friendly reminder that the invoices below fall due soon",

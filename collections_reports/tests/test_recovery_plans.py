@@ -1,10 +1,9 @@
 from datetime import timedelta
 
 from odoo import Command, fields
+from odoo.addons.collections_management.tests.common import CollectionsCommon
 from odoo.tests import HttpCase, tagged
 from odoo.tools import SQL
-
-from odoo.addons.collections_management.tests.common import CollectionsCommon
 
 
 class PlanBookMixin:
@@ -22,7 +21,7 @@ class PlanBookMixin:
         self.env.flush_all()
         self.env.cr.execute(SQL("UPDATE collection_payment_plan SET activation_date = activation_date - %s"
                                 " WHERE id = %s", timedelta(days=activated_days_ago), plan.id))
-        for line, day in zip(plan.line_ids.sorted(lambda l: (l.date, l.sequence)), line_dates, strict=True):
+        for line, day in zip(plan.line_ids.sorted(lambda pl: (pl.date, pl.sequence)), line_dates, strict=True):
             self.env.cr.execute(SQL("UPDATE collection_payment_plan_line SET date = %s WHERE id = %s", day, line.id))
         self.env.invalidate_all()
 

@@ -3,9 +3,8 @@ import zipfile
 
 import openpyxl
 
-from odoo.tests import HttpCase, tagged
-
 from odoo.addons.collections_management.tests.common import CollectionsCommon
+from odoo.tests import HttpCase, tagged
 
 
 @tagged("post_install", "-at_install")

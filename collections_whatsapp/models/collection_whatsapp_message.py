@@ -8,10 +8,9 @@ import psycopg2.errors
 import requests
 
 from odoo import api, fields, models
+from odoo.addons.collections_management.tools.intent import parse_date, read_intent
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_amount, format_date
-
-from odoo.addons.collections_management.tools.intent import parse_date, read_intent
 
 _logger = logging.getLogger(__name__)
 
@@ -312,15 +311,14 @@ class CollectionWhatsappMessage(models.Model):
         if intent == "other" and when and case:
             intent = "promise"  # a date alone answers our "on which date?" question
         self.intent = intent
-        _ = self.env._
         cust = self.with_context(lang=customer_lang or self.env.lang).env  # what the customer reads
         if intent == "opt_out":
             if partner:
                 partner.commercial_partner_id._collection_whatsapp_opt_out(text.strip())
-            self.outcome = _("WhatsApp messages stopped for this customer.")
+            self.outcome = self.env._("WhatsApp messages stopped for this customer.")
             return
         if not case:
-            self.outcome = _("No open case for this number: see the inbox.")
+            self.outcome = self.env._("No open case for this number: see the inbox.")
             return
         if intent == "pay":
             url = case._collection_portal_url()
@@ -328,57 +326,59 @@ class CollectionWhatsappMessage(models.Model):
             if url:
                 self._reply(cust._("You can see your statement and pay %(amount)s online here: %(url)s",
                                    amount=amount, url=url))
-                self.outcome = _("Payment link sent.")
+                self.outcome = self.env._("Payment link sent.")
             else:
                 self._reply(cust._("Thank you. A collector will send you the payment details for %s.", amount))
-                self._task(_("Customer asked how to pay on WhatsApp"), text)
-                self.outcome = _("Task for the collector: send the payment details.")
+                self._task(self.env._("Customer asked how to pay on WhatsApp"), text)
+                self.outcome = self.env._("Task for the collector: send the payment details.")
         elif intent == "promise" and not when:
             self._reply(cust._("On which date will you pay? Write it like 15/12 or \"next Friday\"."))
-            self.outcome = _("Asked the customer for the date.")
+            self.outcome = self.env._("Asked the customer for the date.")
         elif intent == "promise":
             self._promise(when, text, cust)
         elif intent == "dispute":
             self._dispute(text, cust)
         elif intent == "paid":
             self._reply(cust._("Thank you. We will check your payment and let you know."))
-            self._task(_("Customer says it has already paid (WhatsApp)"), text)
-            self.outcome = _("Task for the collector: check the payment.")
+            self._task(self.env._("Customer says it has already paid (WhatsApp)"), text)
+            self.outcome = self.env._("Task for the collector: check the payment.")
         else:
             if intent == "talk":
                 self._reply(cust._("A collector will contact you shortly."))
-            self._task(_("WhatsApp message to answer"), text)
-            self.outcome = _("Task for the collector.")
+            self._task(self.env._("WhatsApp message to answer"), text)
+            self.outcome = self.env._("Task for the collector.")
 
     def _promise(self, when, text, cust):
         """A promise of what is claimed (else all that may be promised) on the date the customer wrote, confirmed
         back; refused as on every channel when the case already has an open promise."""
-        case, _ = self.case_id, self.env._
+        case = self.case_id
         try:
             with self.env.cr.savepoint():
-                promise = self.env["collection.intake"].sudo()._promise_from_customer(
-                    case, when, "whatsapp", user_id=case.user_id.id, note=text)
+                # checked in the customer's language: a refusal is answered to them, amounts and dates their way
+                promise = self.env["collection.intake"].with_env(cust).sudo()._promise_from_customer(
+                    case.with_env(cust), when, "whatsapp", user_id=case.user_id.id, note=text)
+                promise = promise.with_env(self.env)
         except (ValidationError, UserError) as error:
             self._reply(cust._("We could not record that date: %s A collector will contact you.", error.args[0]))
-            self._task(_("Promise on WhatsApp could not be recorded"), f"{text}\n{error.args[0]}")
-            self.outcome = _("Promise refused: %s", error.args[0])
+            self._task(self.env._("Promise on WhatsApp could not be recorded"), f"{text}\n{error.args[0]}")
+            self.outcome = self.env._("Promise refused: %s", error.args[0])
             return
         self.promise_id = promise
         self._reply(cust._("Thank you. We have recorded your promise to pay %(amount)s by %(date)s.",
                            amount=format_amount(cust, promise.amount, case.currency_id),
                            date=format_date(cust, promise.date)))
-        self._task(_("Promise to pay on WhatsApp: %(amount)s by %(date)s",
+        self._task(self.env._("Promise to pay on WhatsApp: %(amount)s by %(date)s",
                      amount=format_amount(self.env, promise.amount, case.currency_id),
                      date=format_date(self.env, promise.date)), text)
-        self.outcome = _("Promise recorded.")
+        self.outcome = self.env._("Promise recorded.")
 
     def _dispute(self, text, cust):
         """A dispute on the invoice the customer names, else the oldest one claimed (disputed ones are not)."""
-        case, _ = self.case_id, self.env._
+        case = self.case_id
         invoice = self.env["collection.intake"].sudo()._disputed_invoice(case, text)
         if not invoice:
-            self._task(_("Dispute raised on WhatsApp: no open invoice left to dispute"), text)
-            self.outcome = _("Task for the collector: no invoice to dispute.")
+            self._task(self.env._("Dispute raised on WhatsApp: no open invoice left to dispute"), text)
+            self.outcome = self.env._("Task for the collector: no invoice to dispute.")
             return
         responsible = self.env["collection.engine"].sudo()._responsible(case)
         try:
@@ -386,16 +386,16 @@ class CollectionWhatsappMessage(models.Model):
                 dispute = self.env["collection.intake"].sudo()._dispute(
                     invoice, "other", text[:2000], "whatsapp", user_id=responsible.id)
         except (ValidationError, UserError) as error:
-            self._task(_("Dispute on WhatsApp could not be recorded"), f"{text}\n{error.args[0]}")
-            self.outcome = _("Dispute refused: %s", error.args[0])
+            self._task(self.env._("Dispute on WhatsApp could not be recorded"), f"{text}\n{error.args[0]}")
+            self.outcome = self.env._("Dispute refused: %s", error.args[0])
             return
         self.write({"dispute_id": dispute.id, "move_ids": [(4, invoice.id)]})
         if responsible:
             dispute.activity_schedule("mail.mail_activity_data_todo", user_id=responsible.id,
-                                      summary=_("Dispute from WhatsApp on %s", invoice.name), note=text)
+                                      summary=self.env._("Dispute from WhatsApp on %s", invoice.name), note=text)
         self._reply(cust._("We have opened a review of invoice %s. A collector will contact you; "
                            "until then it is not claimed.", invoice.name))
-        self.outcome = _("Dispute opened on %s.", invoice.name)
+        self.outcome = self.env._("Dispute opened on %s.", invoice.name)
 
     def _task(self, summary, text):
         """A to-do for the case's collector (else the company's responsible) about this message."""

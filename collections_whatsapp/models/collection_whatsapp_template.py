@@ -1,10 +1,9 @@
 import re
 
 from odoo import api, fields, models
+from odoo.addons.collections_management.tools.intent import PAYLOAD_PAY, PAYLOAD_PROMISE, PAYLOAD_TALK
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_amount, format_date
-
-from odoo.addons.collections_management.tools.intent import PAYLOAD_PAY, PAYLOAD_PROMISE, PAYLOAD_TALK
 
 TEMPLATE_STATES = [("draft", "Draft"), ("pending", "Pending approval"), ("approved", "Approved"),
                    ("rejected", "Rejected"), ("paused", "Paused"), ("disabled", "Disabled")]

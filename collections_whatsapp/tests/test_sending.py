@@ -1,10 +1,9 @@
 from datetime import timedelta
 
 from odoo import fields
+from odoo.addons.collections_management.tests.common import CollectionsCommon
 from odoo.exceptions import UserError
 from odoo.tests import tagged
-
-from odoo.addons.collections_management.tests.common import CollectionsCommon
 
 from .fake_graph import FakeGraphApi, meta_error, start_server
 

@@ -4,11 +4,10 @@ import json
 from datetime import date, timedelta
 
 from odoo import fields
-from odoo.exceptions import AccessError, UserError
-from odoo.tests import HttpCase, tagged
-
 from odoo.addons.collections_management.tests.common import CollectionsCommon
 from odoo.addons.collections_management.tools.intent import PAYLOAD_PROMISE, parse_date, read_intent
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import HttpCase, tagged
 
 from .fake_graph import FakeGraphApi, meta_error, start_server
 

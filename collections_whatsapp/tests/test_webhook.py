@@ -2,10 +2,9 @@ import hashlib
 import hmac
 import json
 
-from odoo.tests import HttpCase, tagged
-
 from odoo.addons.collections_management.tests.common import CollectionsCommon
 from odoo.addons.collections_whatsapp.models.collection_whatsapp_message import to_e164
+from odoo.tests import HttpCase, tagged
 
 URL = "/collections/whatsapp/webhook"
 

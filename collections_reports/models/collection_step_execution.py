@@ -1,13 +1,6 @@
 from odoo import fields, models
 
 
-class CollectionStrategyStep(models.Model):
-    _inherit = "collection.strategy.step"
-
-    channel = fields.Selection(selection_add=[("bureau_notice", "Credit-bureau notice")],
-                               ondelete={"bureau_notice": "cascade"})
-
-
 class CollectionStepExecution(models.Model):
     _inherit = "collection.step.execution"
 
@@ -37,3 +30,6 @@ class CollectionStepExecution(models.Model):
             entry.notice_reference = self.env._("Email %s", message.id) if message else False
             results[execution.id] = None
         return results
+
+    def _collection_letter_report(self):
+        return self.stage_id.sudo().letter_report_id or super()._collection_letter_report()

@@ -3,54 +3,13 @@ import io
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
 from odoo.tools import SQL, format_date
 
 # what a bureau file row may contain, in the company's chosen order (labels: _bureau_column_labels)
 BUREAU_COLUMNS = ("vat", "name", "country", "amount", "currency", "oldest_due_date", "days_overdue", "notice_date",
                   "report_date", "state", "withdrawal_date")
 DEFAULT_LAYOUT = "vat,name,amount,currency,oldest_due_date,days_overdue,notice_date,report_date,state"
-
-
-class ResCompany(models.Model):
-    _inherit = "res.company"
-
-    collection_bureau_notice_days = fields.Integer(
-        "Notice before reporting (days)", default=20,
-        help="Calendar days that must pass after the notice to the debtor before the debt is reported to a credit "
-             "bureau: reported from the day after (Colombia, Ley 1266 de 2008 art. 12 as amended by Ley 2157 de "
-             "2021: 20 days, so from day 21).")
-    collection_bureau_small_debt_share = fields.Float(
-        "Small debt (% of the minimum wage)", default=15.0,
-        help="Debts at most this share of the monthly minimum wage need two notices on different days before they "
-             "are reported, the term running from the last one (Colombia, Ley 2157 de 2021: 15 %).")
-    collection_minimum_wage = fields.Monetary(
-        "Monthly minimum wage", currency_field="currency_id",
-        help="The legal monthly minimum wage in force (Colombia: the SMMLV decreed for the year), in the company's "
-             "currency: it sets which debts are small. Empty: no small-debt rule.")
-    collection_bureau_withdraw_days = fields.Integer(
-        "Days to withdraw once paid", default=10,
-        help="A reported debt paid must be withdrawn from the bureau within these days.")
-    collection_bureau_csv_layout = fields.Char(
-        "Bureau file columns", default=DEFAULT_LAYOUT,
-        help="Comma-separated, in order: " + ", ".join(BUREAU_COLUMNS))
-
-    @api.constrains("collection_bureau_csv_layout", "collection_bureau_notice_days", "collection_bureau_withdraw_days",
-                    "collection_bureau_small_debt_share", "collection_minimum_wage")
-    def _check_bureau_settings(self):
-        for company in self:
-            unknown = [code for code in company._collection_bureau_layout() if code not in BUREAU_COLUMNS]
-            if unknown:
-                raise ValidationError(self.env._("Unknown bureau file columns: %s", ", ".join(unknown)))
-            if company.collection_bureau_notice_days < 0 or company.collection_bureau_withdraw_days < 0:
-                raise ValidationError(self.env._("Notice and withdrawal days cannot be negative."))
-            if company.collection_bureau_small_debt_share < 0 or company.collection_minimum_wage < 0:
-                raise ValidationError(self.env._("The small-debt share and the minimum wage cannot be negative."))
-
-    def _collection_bureau_layout(self):
-        self.ensure_one()
-        return [code.strip() for code in (self.collection_bureau_csv_layout or DEFAULT_LAYOUT).split(",")
-                if code.strip()]
 
 
 class CollectionBureauReport(models.Model):
@@ -229,11 +188,10 @@ class CollectionBureauReport(models.Model):
 
     # ------------------------------------------------------------------ the bureau's file
     def _bureau_column_labels(self):
-        _ = self.env._
-        return {"vat": _("Tax id"), "name": _("Name"), "country": _("Country"), "amount": _("Amount reported"),
-                "currency": _("Currency"), "oldest_due_date": _("Oldest due date"), "days_overdue": _("Days overdue"),
-                "notice_date": _("Notice date"), "report_date": _("Report date"), "state": _("State"),
-                "withdrawal_date": _("Withdrawal date")}
+        return {"vat": self.env._("Tax id"), "name": self.env._("Name"), "country": self.env._("Country"), "amount": self.env._("Amount reported"),
+                "currency": self.env._("Currency"), "oldest_due_date": self.env._("Oldest due date"), "days_overdue": self.env._("Days overdue"),
+                "notice_date": self.env._("Notice date"), "report_date": self.env._("Report date"), "state": self.env._("State"),
+                "withdrawal_date": self.env._("Withdrawal date")}
 
     def action_export_csv(self):
         """Download the selected entries as the bureau's file (the company's column layout)."""
@@ -269,15 +227,3 @@ class CollectionBureauReport(models.Model):
             }
             writer.writerow([values[code] for code in layout])
         return output.getvalue().encode("utf-8")
-
-
-class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"
-
-    collection_bureau_notice_days = fields.Integer(related="company_id.collection_bureau_notice_days", readonly=False)
-    collection_bureau_withdraw_days = fields.Integer(related="company_id.collection_bureau_withdraw_days",
-                                                     readonly=False)
-    collection_bureau_csv_layout = fields.Char(related="company_id.collection_bureau_csv_layout", readonly=False)
-    collection_bureau_small_debt_share = fields.Float(related="company_id.collection_bureau_small_debt_share",
-                                                      readonly=False)
-    collection_minimum_wage = fields.Monetary(related="company_id.collection_minimum_wage", readonly=False)
