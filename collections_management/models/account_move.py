@@ -26,7 +26,6 @@ class AccountMove(models.Model):
         "Disputed", readonly=True, copy=False,
         help="An open dispute takes this invoice out of collections until resolved.",
     )
-    collection_dispute_ids = fields.One2many("collection.dispute", "move_id", "Disputes")
     # documents the suite itself issues: never charged interest on unless a rule compounds
     collection_charge_type = fields.Selection(
         [("fee", "Late fee"), ("interest", "Payment plan interest")], "Collections charge",
@@ -40,9 +39,6 @@ class AccountMove(models.Model):
         "collection.payment.plan", "Interest of payment plan", readonly=True, copy=False, index="btree_not_null")
     collection_plan_line_id = fields.Many2one(
         "collection.payment.plan.line", "Interest of installment", readonly=True, copy=False)
-    collection_active_plan_id = fields.Many2one(
-        "collection.payment.plan", "Active payment plan", compute="_compute_collection_active_plan_id",
-        help="While a plan is active its invoices are collected by the plan's dates, not their own.")
 
     _collection_plan_line_uniq = models.UniqueIndex(
         "(collection_plan_line_id) WHERE collection_plan_line_id IS NOT NULL",
@@ -92,11 +88,6 @@ class AccountMove(models.Model):
             # negative before the due date (as the stages count), computed from the date: nothing stored per day
             move.collection_days_overdue = (today - move.collection_due_date).days \
                 if has_open and move.collection_due_date else 0
-
-    def _compute_collection_active_plan_id(self):
-        plan_of = self._collection_active_plans()
-        for move in self:
-            move.collection_active_plan_id = plan_of.get(move.id, False)
 
     def _collection_active_plans(self):
         """{move id: active plan id} for invoices covered by, or interest of, an active payment plan."""

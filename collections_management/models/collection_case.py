@@ -26,7 +26,7 @@ class CollectionCase(models.Model):
         "name", "partner_id", "company_id", "state", "stage_id", "stage_history_id", "stage_date",
         "invoice_count", "amount_due", "amount_overdue", "amount_credit", "oldest_due_date",
         "segment_id", "segment_reason", "priority_score", "priority_details", "next_action_date", "closed_date",
-        "last_run_date", "plan_id", "excluded",
+        "plan_id", "excluded", "best_call_hour", "unreachable", "last_contact_date",
     )
     _collection_manager_fields = ("user_id", "user_manual")
     # a manager may open a case by hand for a debtor; everything else comes from the ledger
@@ -108,7 +108,6 @@ class CollectionCase(models.Model):
     legal_record_ids = fields.One2many("collection.legal.record", "case_id", "Legal records")
     execution_ids = fields.One2many("collection.step.execution", "case_id", "Steps done")
     closed_date = fields.Date(readonly=True)
-    last_run_date = fields.Datetime("Last engine run", readonly=True)
 
     # The daily run writes cases by the thousand, and every index is paid on each write: columns of a few
     # distinct values (state, stage, segment, company, the flags) have none; open cases are found through
@@ -391,14 +390,8 @@ class CollectionCase(models.Model):
             """, self.partner_id.id, self.company_id.id))
         return self.env.cr.fetchone()[0]
 
-
-class CollectionCaseWorkspace(models.Model):
-    """The collector's workspace on a case: contacts, best hour to call, reachability, the next case."""
-
-    _inherit = "collection.case"
-    _collection_system_fields = (*CollectionCase._collection_system_fields, "best_call_hour", "unreachable",
-                                 "last_contact_date")
-
+    # ------------------------------------------------------------------ the collector's workspace
+    # contacts, best hour to call, reachability, the next case
     interaction_ids = fields.One2many("collection.interaction", "case_id", "Contacts")
     offer_ids = fields.One2many("collection.offer", "case_id", "Offers")
     best_call_hour = fields.Integer(

@@ -53,7 +53,7 @@ class CollectionCaseStageHistory(models.Model):
               JOIN collection_case c ON c.id = v.case_id
             RETURNING id
             """,
-            uid=self.env.uid, now=now, rows=self.env["collection.engine"]._rows_sql(
+            uid=self.env.uid, now=now, rows=self.env["collection.sql"]._rows_sql(
                 [("case_id", "int"), ("stage_from", "int"), ("stage_to", "int"), ("reason", "varchar"),
                  ("catch_up", "bool"), ("amount", "numeric")],
                 [(vals["case_id"], vals["stage_from_id"] or None, vals["stage_to_id"] or None, vals["reason"],

@@ -5,7 +5,7 @@ import math
 from collections import defaultdict
 from datetime import timedelta
 
-from odoo import SUPERUSER_ID, api, fields, models
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 from .collection_run import COUNTERS
@@ -83,7 +83,7 @@ class CollectionEngine(models.AbstractModel):
         """
         self = self.sudo()  # noqa: PLW0642 - the cron acts for every company and collector
         # what the run writes (history reasons, segment reasons, tasks) reads in the database's language
-        self = self.with_context(lang=self._database_lang())  # noqa: PLW0642
+        self = self.with_context(lang=self.env["res.lang"]._collection_database_lang())  # noqa: PLW0642
         in_cron = bool(self.env.context.get("ir_cron_progress_id"))
         # outside a cron (benchmarks, tests), a caller that commits itself asks for one step per call
         step_by_step = not in_cron and self.env.context.get("collection_step_by_step")
@@ -157,15 +157,10 @@ class CollectionEngine(models.AbstractModel):
         self.env["res.company"].sudo().search(domain).write({"collection_catch_up_done": True})
 
     @api.model
-    def _database_lang(self):
-        """The language the database works in (what new contacts get), for what crons write."""
-        return self.env["ir.default"]._get("res.partner", "lang") or self.env.lang
-
-    @api.model
     def _cron_refresh(self, batch_size=BATCH_SIZE):
         """Triggered after payments, credit notes and plan changes: the daily run's own code, for the
         queued debtors only. Requests are claimed by deleting them (skipping rows another worker holds)."""
-        self = self.sudo().with_context(lang=self._database_lang())  # noqa: PLW0642
+        self = self.sudo().with_context(lang=self.env["res.lang"]._collection_database_lang())  # noqa: PLW0642
         in_cron = bool(self.env.context.get("ir_cron_progress_id"))
         today = fields.Date.context_today(self)
         summary = self._empty_summary()
@@ -285,55 +280,10 @@ class CollectionEngine(models.AbstractModel):
                 today=today, company_filter=company_filter, case_filter=case_filter,
             ))
             return [row[0] for row in self.env.cr.fetchall()]
+        reasons = self._selection_reasons(today, since)
         self.env.cr.execute(SQL(
-            """
-            WITH bounds AS (
-                SELECT s.company_id,
-                       %(since)s::date - s.day_from
-                           - CASE WHEN s.day_from > 0 THEN COALESCE(c.collection_grace_days, 0) ELSE 0 END AS after,
-                       %(today)s::date - s.day_from
-                           - CASE WHEN s.day_from > 0 THEN COALESCE(c.collection_grace_days, 0) ELSE 0 END AS upto
-                  FROM collection_stage s JOIN res_company c ON c.id = s.company_id
-                 WHERE s.active
-            )
-            SELECT partner_id FROM (
-                -- a receivable line enters a stage between the last run and today
-                SELECT lp.commercial_partner_id AS partner_id
-                  FROM bounds b
-                  JOIN account_move_line l
-                    ON l.company_id = b.company_id AND l.date_maturity > b.after AND l.date_maturity <= b.upto
-                  JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
-                  JOIN res_partner lp ON lp.id = l.partner_id
-                 WHERE l.parent_state = 'posted' AND l.amount_residual > 0
-                UNION
-                -- a step falls due
-                SELECT partner_id FROM collection_case WHERE state = 'open' AND next_action_date <= %(today)s
-                UNION
-                -- the oldest debt crosses a segment's day boundary
-                SELECT c.partner_id FROM collection_case c
-                  JOIN collection_segment g ON g.company_id = c.company_id AND g.active
-                 WHERE c.state = 'open' AND c.oldest_due_date IS NOT NULL
-                   AND ((COALESCE(g.days_min, 0) > 0 AND c.oldest_due_date > %(since)s::date - g.days_min
-                         AND c.oldest_due_date <= %(today)s::date - g.days_min)
-                     OR (COALESCE(g.days_max, 0) > 0 AND c.oldest_due_date > %(since)s::date - g.days_max - 1
-                         AND c.oldest_due_date <= %(today)s::date - g.days_max - 1))
-                UNION
-                -- a promise's date has passed
-                SELECT c.partner_id FROM collection_promise p JOIN collection_case c ON c.id = p.case_id
-                 WHERE p.state = 'open' AND p.date < %(today)s
-                UNION
-                -- a step waits for a retry
-                SELECT partner_id FROM collection_step_execution
-                 WHERE state = 'pending' OR (state = 'failed' AND retry_count < %(retries)s)
-                UNION
-                -- the ledger moved (payments, credit notes, postings, disputes, exclusions, plans)
-                SELECT partner_id FROM collection_refresh_request
-            ) debtors
-            WHERE partner_id IS NOT NULL
-            ORDER BY partner_id
-            """,
-            since=since, today=today, retries=MAX_RETRIES,
-        ))
+            "SELECT partner_id FROM (%s) debtors WHERE partner_id IS NOT NULL ORDER BY partner_id",
+            SQL(" UNION ").join(reasons)))
         return [row[0] for row in self.env.cr.fetchall()]
 
     # ------------------------------------------------------------------ batch
@@ -371,6 +321,69 @@ class CollectionEngine(models.AbstractModel):
         if not dry_run:
             self.env["collection.step.execution"]._execute(executions, summary)
         self.env.flush_all()
+
+    def _selection_reasons(self, today, since):
+        """The reasons to look at a debtor on a day after ``since``: one SQL query of ``partner_id`` each (their
+        union is the day's selection). An extension adds its own reason by extending this list."""
+        return [
+            self._select_entering_a_stage(today, since),
+            self._select_step_due(today, since),
+            self._select_crossing_a_segment(today, since),
+            self._select_promise_past(today, since),
+            self._select_step_to_retry(today, since),
+            self._select_ledger_moved(today, since),
+        ]
+
+    def _select_entering_a_stage(self, today, since):
+        """A receivable line enters a stage between the last run and today (its due date, the stage's first day
+        and the grace days)."""
+        return SQL(
+            """
+            SELECT lp.commercial_partner_id AS partner_id
+              FROM (SELECT s.company_id,
+                           %(since)s::date - s.day_from
+                               - CASE WHEN s.day_from > 0 THEN COALESCE(c.collection_grace_days, 0) ELSE 0 END AS after,
+                           %(today)s::date - s.day_from
+                               - CASE WHEN s.day_from > 0 THEN COALESCE(c.collection_grace_days, 0) ELSE 0 END AS upto
+                      FROM collection_stage s JOIN res_company c ON c.id = s.company_id
+                     WHERE s.active) b
+              JOIN account_move_line l
+                ON l.company_id = b.company_id AND l.date_maturity > b.after AND l.date_maturity <= b.upto
+              JOIN account_account a ON a.id = l.account_id AND a.account_type = 'asset_receivable'
+              JOIN res_partner lp ON lp.id = l.partner_id
+             WHERE l.parent_state = 'posted' AND l.amount_residual > 0
+            """, since=since, today=today)
+
+    def _select_step_due(self, today, since):
+        """A case's next step falls due."""
+        return SQL("SELECT partner_id FROM collection_case WHERE state = 'open' AND next_action_date <= %s", today)
+
+    def _select_crossing_a_segment(self, today, since):
+        """A case's oldest debt crosses a segment's day boundary."""
+        return SQL(
+            """
+            SELECT c.partner_id FROM collection_case c
+              JOIN collection_segment g ON g.company_id = c.company_id AND g.active
+             WHERE c.state = 'open' AND c.oldest_due_date IS NOT NULL
+               AND ((COALESCE(g.days_min, 0) > 0 AND c.oldest_due_date > %(since)s::date - g.days_min
+                     AND c.oldest_due_date <= %(today)s::date - g.days_min)
+                 OR (COALESCE(g.days_max, 0) > 0 AND c.oldest_due_date > %(since)s::date - g.days_max - 1
+                     AND c.oldest_due_date <= %(today)s::date - g.days_max - 1))
+            """, since=since, today=today)
+
+    def _select_promise_past(self, today, since):
+        """An open promise's date has passed (kept or broken: the cash decides)."""
+        return SQL("""SELECT c.partner_id FROM collection_promise p JOIN collection_case c ON c.id = p.case_id
+                       WHERE p.state = 'open' AND p.date < %s""", today)
+
+    def _select_step_to_retry(self, today, since):
+        """A step waits to run or for a retry."""
+        return SQL("""SELECT partner_id FROM collection_step_execution
+                       WHERE state = 'pending' OR (state = 'failed' AND retry_count < %s)""", MAX_RETRIES)
+
+    def _select_ledger_moved(self, today, since):
+        """The ledger moved: payments, credit notes, postings, disputes, exclusions, plans (the refresh queue)."""
+        return SQL("SELECT partner_id FROM collection_refresh_request")
 
     # ------------------------------------------------------------------ 2. measure
     def _measure(self, partner_ids, today, company_ids=None):
@@ -536,7 +549,7 @@ class CollectionEngine(models.AbstractModel):
                         OR c.invoice_count IS DISTINCT FROM v.cnt OR c.stage_id IS DISTINCT FROM v.stage
                         OR c.excluded IS DISTINCT FROM v.excluded OR v.hid IS NOT NULL)
                 """,
-                uid=self.env.uid, today=today, rows=self._rows_sql(
+                uid=self.env.uid, today=today, rows=self.env["collection.sql"]._rows_sql(
                     [("id", "int"), ("due", "numeric"), ("credit", "numeric"), ("overdue", "numeric"),
                      ("oldest", "date"), ("cnt", "int"), ("stage", "int"), ("excluded", "bool"), ("hid", "int")],
                     values),
@@ -579,7 +592,7 @@ class CollectionEngine(models.AbstractModel):
                 SELECT v.move_id, v.case_id, v.stage_id FROM %s
                 ON CONFLICT (move_id) DO UPDATE SET case_id = EXCLUDED.case_id, stage_id = EXCLUDED.stage_id
                  WHERE l.case_id IS DISTINCT FROM EXCLUDED.case_id OR l.stage_id IS DISTINCT FROM EXCLUDED.stage_id
-                """, self._rows_sql([("move_id", "int"), ("case_id", "int"), ("stage_id", "int")], move_rows)))
+                """, self.env["collection.sql"]._rows_sql([("move_id", "int"), ("case_id", "int"), ("stage_id", "int")], move_rows)))
             summary["invoices_updated"] += cr.rowcount
         # invoices of these debtors no longer open: they leave their stage, the case link stays as history
         open_moves = [move_id for move_id, _case, _stage in move_rows]
@@ -685,7 +698,7 @@ class CollectionEngine(models.AbstractModel):
         summary["promises_kept"] += len(targets["kept"])
         summary["promises_broken"] += len(targets["broken"])
         if targets["broken"]:
-            self._schedule_activities(
+            self.env["collection.activity"]._schedule_activities(
                 targets["broken"].case_id, self.env.ref("mail.mail_activity_data_call"),
                 self.env._("Promise to pay broken: call the customer"), today,
             )
@@ -724,17 +737,6 @@ class CollectionEngine(models.AbstractModel):
               JOIN (%(cash)s) cash ON cash.partner_id = cc.partner_id AND cash.company_id = cc.company_id
              WHERE %(filter)s
             """, cash=self.env["collection.cash"]._rows_sql(), filter=cases_filter)
-
-    @api.model
-    def _rows_sql(self, columns, rows):
-        """``unnest(...) AS v(<names>)``: ``rows`` (tuples) as one typed array per column, for the run's bulk
-        statements. Thousands of rows cost one parameter per column to build and to parse, not a literal per
-        row. ``columns`` are ``(name, SQL type)``."""
-        arrays = list(zip(*rows, strict=True)) if rows else [()] * len(columns)
-        return SQL("unnest(%s) AS v(%s)",
-                   SQL(", ").join(SQL("%s::%s[]", list(values), SQL(kind))
-                                  for values, (_name, kind) in zip(arrays, columns, strict=True)),
-                   SQL(", ").join(SQL.identifier(name) for name, _kind in columns))
 
     # ------------------------------------------------------------------ 4. segment and score
     def _payment_behaviour(self, partner_ids, today):
@@ -802,7 +804,7 @@ class CollectionEngine(models.AbstractModel):
                AND (c.segment_id IS DISTINCT FROM v.seg OR c.segment_reason IS DISTINCT FROM v.reason
                     OR c.priority_score IS DISTINCT FROM v.score
                     OR c.priority_details::jsonb IS DISTINCT FROM v.parts)
-            """, self._rows_sql([("id", "int"), ("seg", "int"), ("reason", "varchar"), ("score", "float8"),
+            """, self.env["collection.sql"]._rows_sql([("id", "int"), ("seg", "int"), ("reason", "varchar"), ("score", "float8"),
                                  ("parts", "jsonb")], values)))
         cases.invalidate_recordset(["segment_id", "segment_reason", "priority_score", "priority_details"])
 
@@ -929,7 +931,7 @@ class CollectionEngine(models.AbstractModel):
             RETURNING id
             """,
             uid=self.env.uid, now=now,
-            rows=self._rows_sql([("case_id", "int"), ("hid", "int"), ("step_id", "int"), ("channel", "varchar")],
+            rows=self.env["collection.sql"]._rows_sql([("case_id", "int"), ("hid", "int"), ("step_id", "int"), ("channel", "varchar")],
                                 candidates),
         ))
         claimed = Execution.browse([row[0] for row in self.env.cr.fetchall()])
@@ -957,123 +959,5 @@ class CollectionEngine(models.AbstractModel):
             UPDATE collection_case c SET next_action_date = v.d
               FROM %s
              WHERE c.id = v.id AND c.next_action_date IS DISTINCT FROM v.d
-            """, self._rows_sql([("id", "int"), ("d", "date")], values)))
+            """, self.env["collection.sql"]._rows_sql([("id", "int"), ("d", "date")], values)))
         cases.invalidate_recordset(["next_action_date"])
-
-    # ------------------------------------------------------------------ helpers used by channels
-    def _next_working_day(self, company, day):
-        allowed = {int(d) for d in (company.collection_working_days or "0,1,2,3,4").split(",") if d.strip().isdigit()}
-        if not allowed:
-            return day
-        while day.weekday() not in allowed:
-            day += timedelta(days=1)
-        return day
-
-    def _responsible(self, case, legal=False, managers=None):
-        """Who does a task of the run on this case: a real person, never the cron's OdooBot.
-
-        Legal tasks go to the company's legal responsible; the others to the
-        case's collector, else the company's responsible for unassigned cases,
-        else its first Collections Manager.
-        """
-        company = case.company_id
-        if legal and company.collection_legal_user_id:
-            return company.collection_legal_user_id
-        if case.user_id:
-            return case.user_id
-        if company.collection_default_user_id:
-            return company.collection_default_user_id
-        managers = managers if managers is not None else self._company_managers()
-        return self.env["res.users"].browse(managers.get(company.id))
-
-    def _company_managers(self):
-        """{company id: id of its first active Collections Manager (a person, not OdooBot)}."""
-        group = self.env.ref("collections_management.collections_management_group_manager")
-        result = {}
-        for user in group.sudo().all_user_ids.sorted("id"):
-            if not user.active or user.share or user.id == SUPERUSER_ID:
-                continue
-            for company in user.company_ids:
-                result.setdefault(company.id, user.id)
-        return result
-
-    def _schedule_activities(self, cases, activity_type, summary_text, today, note=None, legal=False):
-        """One activity per case for a real person (see ``_responsible``), due on a working day."""
-        activity_type = activity_type or self.env.ref("mail.mail_activity_data_todo")
-        vals_list = []
-        managers = self._company_managers() if cases.filtered(lambda c: not c.user_id) else {}
-        for case in cases:
-            user = self._responsible(case, legal=legal, managers=managers)
-            if not user:
-                continue
-            vals_list.append({
-                "res_id": case.id,
-                "activity_type_id": activity_type.id,
-                "summary": summary_text,
-                "note": note or None,
-                "user_id": user.id,
-                "date_deadline": self._next_working_day(case.company_id, today),
-            })
-        return self._insert_activities("collection.case", vals_list)
-
-    def _insert_activities(self, model, vals_list):
-        """Create the run's activities in one statement, leaving the rows ``mail.activity.create`` would.
-
-        The ORM creates them one by one (computed fields, follower checks): too
-        slow for the thousands a first run opens. The same rows are written
-        here: the activity (its stored related fields filled as the ORM fills
-        them), the assignee's partner subscribed to the record, the assignee's
-        activity counter refreshed on the bus. ``test_bulk_activities_match_orm``
-        compares both.
-        """
-        Activity = self.env["mail.activity"]
-        if not vals_list:
-            return Activity
-        self.env.flush_all()
-        records = self.env[model].browse({vals["res_id"] for vals in vals_list})
-        names = {record.id: record.display_name for record in records}
-        users = self.env["res.users"].browse({vals["user_id"] for vals in vals_list})
-        tz_of = {user.id: user.tz for user in users}
-        partner_of = {user.id: user.partner_id.id for user in users}
-        now = fields.Datetime.now()
-        self.env.cr.execute(SQL(
-            """
-            INSERT INTO mail_activity (res_model_id, res_model, res_id, res_name, activity_type_id, summary, note,
-                                       date_deadline, user_id, user_tz, active,
-                                       create_uid, create_date, write_uid, write_date)
-            SELECT %(model_id)s, %(model)s, v.res_id, v.res_name, v.type_id, v.summary, v.note,
-                   v.deadline, v.user_id, v.tz, TRUE, %(uid)s, %(now)s, %(uid)s, %(now)s
-              FROM %(rows)s
-            RETURNING id
-            """,
-            model_id=self.env["ir.model"]._get_id(model), model=model, uid=self.env.uid, now=now,
-            rows=self._rows_sql(
-                [("res_id", "int"), ("res_name", "varchar"), ("type_id", "int"), ("summary", "varchar"),
-                 ("note", "text"), ("deadline", "date"), ("user_id", "int"), ("tz", "varchar")],
-                [(vals["res_id"], names[vals["res_id"]], vals["activity_type_id"], vals["summary"] or None,
-                  vals["note"] and str(vals["note"]) or None, vals["date_deadline"], vals["user_id"],
-                  tz_of[vals["user_id"]] or None)
-                 for vals in vals_list]),
-        ))
-        activities = Activity.browse([row[0] for row in self.env.cr.fetchall()])
-        self.env.cr.execute(SQL(
-            """
-            INSERT INTO mail_followers (res_model, res_id, partner_id)
-            SELECT DISTINCT %(model)s, v.res_id, v.partner_id FROM %(rows)s
-            ON CONFLICT DO NOTHING
-            """,
-            model=model,
-            rows=self._rows_sql([("res_id", "int"), ("partner_id", "int")],
-                                [(vals["res_id"], partner_of[vals["user_id"]]) for vals in vals_list]),
-        ))
-        self.env["mail.followers"].invalidate_model()
-        self.env[model].invalidate_model(["activity_ids", "message_follower_ids", "message_partner_ids"])
-        today = fields.Date.today()
-        due = defaultdict(int)
-        for vals in vals_list:
-            if vals["date_deadline"] <= today:
-                due[vals["user_id"]] += 1
-        for user in users:
-            if due.get(user.id):
-                user._bus_send("mail.activity/updated", {"activity_created": True, "count_diff": due[user.id]})
-        return activities

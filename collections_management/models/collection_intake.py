@@ -165,7 +165,7 @@ class CollectionIntake(models.AbstractModel):
         their contact, read like a WhatsApp reply, and a promise or a dispute recorded by the same rules as
         every channel; anything else, or a promise the rules refuse, becomes a task for the collector (in the
         collector's language: the mail gateway has none of its own)."""
-        lang = case.user_id.lang or self.env["collection.engine"]._database_lang()
+        lang = case.user_id.lang or self.env["res.lang"]._collection_database_lang()
         self = self.with_context(lang=lang)  # noqa: PLW0642
         text = html2plaintext(message.body or "")
         words = f"{message.subject or ''}\n{text}".strip()
@@ -184,7 +184,7 @@ class CollectionIntake(models.AbstractModel):
                              date=format_date(self.env, promise.date))
                 elif intent == "dispute" and (invoice := self._disputed_invoice(case, words)):
                     dispute = self._dispute(invoice, "other", words[:2000], "email",
-                                            user_id=self.env["collection.engine"]._responsible(case).id)
+                                            user_id=self.env["collection.activity"]._responsible(case).id)
                     log.update(outcome="dispute", dispute_id=dispute.id)
                     task = self.env._("Dispute by email on %s", invoice.name)
                 elif intent == "paid":
@@ -193,5 +193,5 @@ class CollectionIntake(models.AbstractModel):
         except (UserError, ValidationError) as error:
             task = self.env._("Email from the customer could not be recorded: %s", error.args[0])
         self.env["collection.interaction"].sudo()._collection_log([log])
-        self.env["collection.engine"].sudo()._schedule_activities(
+        self.env["collection.activity"].sudo()._schedule_activities(
             case, self.env.ref("mail.mail_activity_data_todo"), task, today, note=words[:2000])

@@ -3,7 +3,7 @@ from odoo.tools import SQL
 
 
 class CollectionLegalRecord(models.Model):
-    """The legal side of a case: who handles it, where, and what it costs."""
+    """The legal side of a case: who handles it, its file, and the amount claimed."""
 
     _name = "collection.legal.record"
     _description = "Collection Legal Record"
@@ -22,9 +22,7 @@ class CollectionLegalRecord(models.Model):
     )
     lawyer_id = fields.Many2one("res.partner", "Lawyer / agency")
     file_number = fields.Char("File number")
-    court = fields.Char()
     filing_date = fields.Date()
-    legal_cost = fields.Monetary("Legal costs")
     amount_claimed = fields.Monetary("Amount claimed", readonly=True)
     state = fields.Selection(
         [("draft", "To file"), ("filed", "Filed"), ("judgment", "Judgment"), ("closed", "Closed")],
@@ -69,7 +67,7 @@ class CollectionLegalRecord(models.Model):
             return records
         self.env["collection.case"].invalidate_model(["legal_record_ids"])
         today = fields.Date.context_today(self)
-        self.env["collection.engine"]._schedule_activities(
+        self.env["collection.activity"]._schedule_activities(
             records.case_id, self.env.ref("mail.mail_activity_data_todo"),
             self.env._("Prepare the legal file and assign a lawyer"), today, legal=True)
         return records

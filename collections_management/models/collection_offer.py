@@ -332,7 +332,7 @@ class CollectionOffer(models.Model):
                     with self.env.cr.savepoint():
                         offer._collection_honour()
                 except UserError as error:
-                    self.env["collection.engine"].sudo()._schedule_activities(
+                    self.env["collection.activity"].sudo()._schedule_activities(
                         offer.case_id, self.env.ref("mail.mail_activity_data_todo"),
                         self.env._("Offer paid but not settled: %s", error.args[0]), today)
             elif offer.state == "open" and offer.deadline < today:

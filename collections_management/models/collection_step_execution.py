@@ -242,7 +242,7 @@ class CollectionStepExecution(models.Model):
     @api.model
     def _cron_render_letters(self, batch_size=20):
         """Render queued letters in small committed batches (about a second each with wkhtmltopdf)."""
-        self = self.with_context(lang=self.env["collection.engine"]._database_lang())  # noqa: PLW0642
+        self = self.with_context(lang=self.env["res.lang"]._collection_database_lang())  # noqa: PLW0642
         in_cron = bool(self.env.context.get("ir_cron_progress_id"))
         while True:
             todo = self.search([("letter_state", "=", "to_render")], limit=batch_size, order="id")
@@ -275,11 +275,11 @@ class CollectionStepExecution(models.Model):
 
     def _collection_execute_call(self, executions, default_type="mail.mail_activity_data_call"):
         """A mail.activity per case for its collector, with the step's script as note."""
-        engine = self.env["collection.engine"]
+        activities = self.env["collection.activity"]
         today = fields.Date.context_today(self)
         for step, group in executions.grouped("step_id").items():
             activity_type = step.activity_type_id or self.env.ref(default_type)
-            created = engine._schedule_activities(group.case_id, activity_type, step.name, today, note=step.note)
+            created = activities._schedule_activities(group.case_id, activity_type, step.name, today, note=step.note)
             by_case = {a.res_id: a for a in created}
             for execution in group:
                 execution.activity_id = by_case.get(execution.case_id.id)

@@ -12,7 +12,6 @@ DEFAULT_STAGES = [
 class ResCompany(models.Model):
     _inherit = "res.company"
 
-    collection_stage_ids = fields.One2many("collection.stage", "company_id", string="Collection Stages")
     collection_grace_days = fields.Integer(
         "Collection grace days",
         default=0,

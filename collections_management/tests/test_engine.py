@@ -98,8 +98,9 @@ class TestEngine(CollectionsCommon):
 
     def test_stages_per_company(self):
         other = self.setup_other_company()["company"]
-        other_admin = other.collection_stage_ids.filtered(lambda s: s.code == "administrative")
-        other.collection_stage_ids.filtered(lambda s: s.code == "extrajudicial").day_from = 46
+        theirs = self.env["collection.stage"].search([("company_id", "=", other.id)])
+        other_admin = theirs.filtered(lambda s: s.code == "administrative")
+        theirs.filtered(lambda s: s.code == "extrajudicial").day_from = 46
         other_admin.day_to = 45
         mine = self._invoice(self.partner_a, 40, 100)
         theirs = self._invoice(self.partner_a, 40, 100, company=other)

@@ -54,11 +54,11 @@ class TestFirstMorning(CollectionsCommon):
         for activity in others:
             case = self.env["collection.case"].browse(activity.res_id)
             self.assertEqual(activity.user_id, case.user_id or self.company.collection_default_user_id
-                             or self.env["collection.engine"]._responsible(case))
+                             or self.env["collection.activity"]._responsible(case))
             self.assertFalse(activity.user_id.share)
         self.company.collection_default_user_id = self.collector_2
         self.env["mail.activity"].search([("res_model", "=", "collection.case")]).unlink()
-        self.env["collection.engine"]._schedule_activities(
+        self.env["collection.activity"]._schedule_activities(
             self._case(self.partner_b), None, "Follow up", self.TODAY)
         self.assertEqual(self.env["mail.activity"].search([("res_model", "=", "collection.case")]).user_id,
                          self.collector_2, "or the company's responsible for unassigned cases")

@@ -23,7 +23,7 @@ class TestInstall(CollectionsCommon):
         judicial = self.stage_by_code["judicial"]
         self.assertTrue(judicial.open_ended and judicial.is_legal and judicial.credit_hold)
         new_company = self.env["res.company"].create({"name": "Filial Chile"})
-        self.assertEqual(len(new_company.collection_stage_ids), 4)
+        self.assertEqual(len(self.env["collection.stage"].search([("company_id", "=", new_company.id)])), 4)
 
     def test_menus_by_role(self):
         root = self.env.ref("collections_management.collections_management_menu_root")

@@ -72,7 +72,7 @@ class TestBulkWrites(CollectionsCommon):
         self.collector.tz = "America/Bogota"
         orm = self.env["mail.activity"].create(dict(
             values, res_model_id=self.env["ir.model"]._get_id("collection.case"), res_id=case_a.id))
-        bulk = self.env["collection.engine"]._insert_activities("collection.case", [dict(values, res_id=case_b.id)])
+        bulk = self.env["collection.activity"]._insert_activities("collection.case", [dict(values, res_id=case_b.id)])
         self.assertEqual(len(bulk), 1)
         expected = self._stored_values(orm, skip=("res_id", "res_name"))
         self.assertEqual(self._stored_values(bulk, skip=("res_id", "res_name")), expected)
@@ -84,7 +84,7 @@ class TestBulkWrites(CollectionsCommon):
         # the collector sees it as their own activity, as an ORM one
         self.assertIn(bulk, self.env["mail.activity"].with_user(self.collector).search([("user_id", "=", self.collector.id)]))
         # a second activity for the same assignee does not duplicate the follower
-        self.env["collection.engine"]._insert_activities("collection.case", [dict(values, res_id=case_b.id)])
+        self.env["collection.activity"]._insert_activities("collection.case", [dict(values, res_id=case_b.id)])
         self.assertEqual(len(case_b.message_follower_ids.filtered(
             lambda f: f.partner_id == self.collector.partner_id)), 1)
 

@@ -21,7 +21,7 @@ class TestStage(CollectionsCommon):
     def test_rerange_per_company(self):
         other = self.setup_other_company()["company"]
         mine = self.stage_by_code["administrative"]
-        theirs = other.collection_stage_ids.filtered(lambda s: s.code == "administrative")
+        theirs = self.env["collection.stage"].search([("company_id", "=", other.id), ("code", "=", "administrative")])
         # shrink extrajudicial first so administrative can grow without overlap
         self.stage_by_code["extrajudicial"].day_from = 46
         mine.day_to = 45

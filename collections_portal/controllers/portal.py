@@ -89,7 +89,7 @@ class CollectionsPortal(PaymentPortal):
     def _collection_staff_env(self, case, user=None):
         """What the customer's action leaves for the team (tasks, contact notes, chatter) is written in the
         language of who reads it: the case's collector, else the database's language."""
-        lang = (user or case.user_id).lang or request.env["collection.engine"].sudo()._database_lang()
+        lang = (user or case.user_id).lang or request.env["res.lang"]._collection_database_lang()
         return request.env(context=dict(request.env.context, lang=lang))
 
     def _collection_url(self, case, access_token, suffix="", **query):
@@ -173,7 +173,7 @@ class CollectionsPortal(PaymentPortal):
         except (ValidationError, UserError) as error:
             return self._collection_render_error(case, access_token, {"promise": error.args[0]}, form)
         staff = self._collection_staff_env(case)
-        request.env["collection.engine"].sudo()._schedule_activities(
+        request.env["collection.activity"].sudo()._schedule_activities(
             case, request.env.ref("mail.mail_activity_data_todo"),
             staff._("Promise to pay from the portal: %(amount)s by %(date)s",
                     amount=format_amount(staff, promise.amount, promise.currency_id),
@@ -211,7 +211,7 @@ class CollectionsPortal(PaymentPortal):
         if Dispute.search_count([("move_id", "=", invoice.id), ("state", "=", "open")], limit=1):
             return self._collection_render_error(case, access_token, {"dispute": request.env._(
                 "Invoice %s is already under review.", invoice.name)}, form)
-        responsible = request.env["collection.engine"].sudo()._responsible(case)
+        responsible = request.env["collection.activity"].sudo()._responsible(case)
         try:
             with request.env.cr.savepoint():
                 dispute = request.env["collection.intake"].sudo()._dispute(

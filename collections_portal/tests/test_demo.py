@@ -33,7 +33,7 @@ class TestDemoStory(TransactionCase):
         self.assertFalse(self.cases.filtered(lambda c: not c.stage_id and not c.excluded), "every chased case has a stage")
 
     def test_everything_written_reads_in_the_database_language(self):
-        self.assertEqual(self.env["collection.engine"]._database_lang(), "es_419")
+        self.assertEqual(self.env["res.lang"]._collection_database_lang(), "es_419")
         messages = self.env["mail.message"].search([("model", "=", "collection.case"), ("res_id", "in", self.cases.ids)])
         reminders = messages.filtered(lambda m: m.message_type == "comment" and "Estimado" in (m.body or ""))
         self.assertTrue(reminders)

@@ -177,7 +177,7 @@ class CollectionBureauReport(models.Model):
             entry.sudo().write({"paid_date": entry._collection_paid_on(),
                                 "state": "to_withdraw" if entry.state == "reported" else "closed"})
             if entry.state == "to_withdraw":
-                self.env["collection.engine"].sudo()._schedule_activities(
+                self.env["collection.activity"].sudo()._schedule_activities(
                     entry.case_id, self.env.ref("mail.mail_activity_data_todo"),
                     self.env._("Withdraw the credit-bureau report by %s", format_date(self.env, entry.withdrawal_due_date)),
                     today)

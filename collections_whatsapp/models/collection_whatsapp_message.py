@@ -380,7 +380,7 @@ class CollectionWhatsappMessage(models.Model):
             self._task(self.env._("Dispute raised on WhatsApp: no open invoice left to dispute"), text)
             self.outcome = self.env._("Task for the collector: no invoice to dispute.")
             return
-        responsible = self.env["collection.engine"].sudo()._responsible(case)
+        responsible = self.env["collection.activity"].sudo()._responsible(case)
         try:
             with self.env.cr.savepoint():
                 dispute = self.env["collection.intake"].sudo()._dispute(
@@ -399,7 +399,7 @@ class CollectionWhatsappMessage(models.Model):
 
     def _task(self, summary, text):
         """A to-do for the case's collector (else the company's responsible) about this message."""
-        self.env["collection.engine"].sudo()._schedule_activities(
+        self.env["collection.activity"].sudo()._schedule_activities(
             self.case_id, self.env.ref("mail.mail_activity_data_todo"), summary, fields.Date.context_today(self),
             note=text)
 

@@ -401,7 +401,8 @@ class TestWhatsappMultiCompany(CollectionsCommon):
                                      "company_id": cls.other.id, "access_token": "EAAG-other", "base_url": base_url})
         Step = cls.env["collection.strategy.step"]
         for company in (cls.company, cls.other):
-            administrative = company.collection_stage_ids.filtered(lambda s: s.code == "administrative")
+            administrative = cls.env["collection.stage"].search(
+                [("company_id", "=", company.id), ("code", "=", "administrative")])
             account = cls.mine if company == cls.company else cls.theirs
             account_templates = cls.env["collection.whatsapp.template"].search([("account_id", "=", account.id)])
             account_templates.filtered(lambda t, stage=administrative: t.stage_id == stage)._apply_review("APPROVED")
