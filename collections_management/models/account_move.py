@@ -130,6 +130,12 @@ class AccountMove(models.Model):
         leaving = self.filtered(lambda m: m.state == "posted") if vals.get("state") in ("draft", "cancel") \
             else self.browse()
         res = super().write(vals)
+        if "collection_excluded" in vals and not self.env.context.get("collection_no_followup_sync"):
+            # Odoo's own follow-up agrees with the suite: an invoice excluded here is out of it too
+            invoices = self.filtered(lambda m: m.is_sale_document(include_receipts=True)
+                                     and m.no_followup != bool(vals["collection_excluded"]))
+            invoices.with_context(collection_no_followup_sync=True).write(
+                {"no_followup": bool(vals["collection_excluded"])})
         if "collection_excluded" in vals or "collection_disputed" in vals:
             self._collection_enqueue_refresh()
         elif leaving:

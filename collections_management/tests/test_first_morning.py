@@ -34,6 +34,25 @@ class TestFirstMorning(CollectionsCommon):
         stages = Case._read_group([("excluded", "=", False), ("state", "=", "open")], ["stage_id"], ["__count"])
         self.assertNotIn(self.env["collection.stage"], [stage for stage, _count in stages], "no 'None' column")
 
+    def test_exclusion_and_odoo_follow_up_agree(self):
+        """Odoo 19's own follow-up flag (no_followup on the receivable lines) and the suite's exclusion are one
+        decision, whichever screen it is taken on; journal entries keep Odoo's default."""
+        excluded_here = self._invoice(self.partner_a, 20, 100)
+        excluded_there = self._invoice(self.partner_b, 20, 80)
+        excluded_here.write({"collection_excluded": True, "collection_exclusion_reason": "Agreed with the CFO"})
+        self.assertTrue(excluded_here.no_followup)
+        self.assertTrue(all(excluded_here.line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable").mapped("no_followup")))
+        excluded_there.no_followup = True  # ticked in Accounting
+        self.assertTrue(excluded_there.collection_excluded)
+        self.assertEqual(excluded_there.collection_exclusion_reason, "Excluded from follow-up in Accounting")
+        self._run()
+        self.assertEqual(self._case(self.partner_b).amount_overdue, 0.0, "not chased")
+        excluded_there.no_followup = False
+        self.assertFalse(excluded_there.collection_excluded, "back in collections")
+        excluded_here.collection_excluded = False
+        self.assertFalse(excluded_here.no_followup)
+
     def test_tasks_go_to_a_person_never_odoobot(self):
         legal_user = self.manager.copy({"login": "lawyer", "name": "Luisa Legal"})
         self.company.collection_legal_user_id = legal_user

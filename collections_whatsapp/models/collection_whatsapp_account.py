@@ -3,8 +3,8 @@ import requests
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-# one HTTP session per process: connections to the Graph API are reused between messages
-SESSION = requests.Session()
+from ..tools import graph_api
+from ..tools.graph_api import SESSION
 
 
 class CollectionWhatsappAccount(models.Model):
@@ -31,13 +31,11 @@ class CollectionWhatsappAccount(models.Model):
     def _graph_target(self, path):
         """``(url, headers)`` of a Graph API call with the account's token (read once per run by the queue)."""
         self.ensure_one()
-        return (f"{self.base_url.rstrip('/')}/{self.api_version}/{path}",
-                {"Authorization": f"Bearer {self.sudo().access_token or ''}"})
+        return graph_api.target(self.base_url, self.api_version, path, self.sudo().access_token)
 
     def _graph_post(self, path, payload, target=None):
         """POST to the Graph API with the account's token, through the process's one session, with timeouts."""
-        url, headers = target or self._graph_target(path)
-        return SESSION.post(url, json=payload, timeout=20, headers=headers)
+        return graph_api.post(target or self._graph_target(path), payload)
 
     def _graph_call(self, method, path, payload=None, params=None, url=None):
         """A Graph API call a user waits for: its JSON, or a UserError with Meta's own reason."""

@@ -1,16 +1,16 @@
-import json
 import logging
 import time
 from datetime import datetime, timezone
 
 import phonenumbers
 import psycopg2.errors
-import requests
 
 from odoo import api, fields, models
 from odoo.addons.collections_management.tools.intent import parse_date, read_intent
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_amount, format_date
+
+from ..tools import graph_api
 
 _logger = logging.getLogger(__name__)
 
@@ -169,26 +169,19 @@ class CollectionWhatsappMessage(models.Model):
         self.ensure_one()
         if target is None:
             target = self.account_id._graph_target(f"{self.account_id.phone_number_id}/messages")
-        payload = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": self.mobile.lstrip("+")}
         if self.template_id:
             templates = {} if templates is None else templates
             if self.template_id.id not in templates:
                 templates[self.template_id.id] = self.template_id._message_payload(["{}"])
-            template = json.loads(json.dumps(templates[self.template_id.id]))
-            template["components"][0]["parameters"] = [{"type": "text", "text": value} for value in self.params or []]
-            payload.update(type="template", template=template)
+            payload = graph_api.message_payload(self.mobile, template=templates[self.template_id.id],
+                                                params=self.params)
         else:  # free text: queued only inside the customer-service window (see _queue_text)
-            payload.update(type="text", text={"body": self.body, "preview_url": True})
-        try:
-            response = self.account_id._graph_post(None, payload, target)
-        except (requests.ConnectionError, requests.Timeout) as error:
-            return self._retry_later(None, self.env._("No answer from WhatsApp: %s", error))
-        try:
-            data = response.json()
-        except ValueError:
-            data = {}
-        if response.status_code == 200 and data.get("messages"):
-            self.write({"state": "sent", "wamid": data["messages"][0]["id"], "date_sent": fields.Datetime.now(),
+            payload = graph_api.message_payload(self.mobile, text=self.body)
+        result = graph_api.send(target, payload)
+        if result.outcome == "retry" and not result.code:
+            return self._retry_later(None, self.env._("No answer from WhatsApp: %s", result.reason))
+        if result.outcome == "sent":
+            self.write({"state": "sent", "wamid": result.wamid, "date_sent": fields.Datetime.now(),
                         "error_code": False, "error_text": False, "next_try": False})
             self.env["collection.interaction"]._collection_log([{
                 "case_id": self.case_id.id, "channel": "whatsapp", "direction": "outbound", "outcome": "sent",
@@ -197,11 +190,9 @@ class CollectionWhatsappMessage(models.Model):
             }])
             return self._log_in_chatter(self.env._("WhatsApp sent to %(number)s: %(text)s", number=self.mobile,
                                                    text=self.body or self.template_id.name))
-        error = data.get("error") or {}
-        code, text = str(error.get("code") or response.status_code), error.get("message") or response.reason
-        if response.status_code == 429 or response.status_code >= 500:
-            return self._retry_later(code, text)
-        return self.write({"state": "failed", "error_code": code, "error_text": text,
+        if result.outcome == "retry":
+            return self._retry_later(result.code, result.reason)
+        return self.write({"state": "failed", "error_code": result.code, "error_text": result.reason,
                            "date_failed": fields.Datetime.now(), "next_try": False})
 
     def _retry_later(self, code, text):
