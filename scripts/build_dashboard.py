@@ -120,8 +120,10 @@ def money(cell):
     """An amount as people say it on a headline: "61,1 M COP" from a million up, "845.000 COP" below (the
     spreadsheet writes the separators of the user's language; the code is the company currency's)."""
     currency = 'ODOO.LIST(1,1,"currency_id")'
-    return (f'=IF(ABS({cell})>=1000000,CONCATENATE(TEXT({cell}/1000000,"#,##0.0")," M ",{currency}),'
-            f'CONCATENATE(TEXT({cell},"#,##0")," ",{currency}))')
+    # a headline card holds about ten characters: no decimal from a hundred million up ("127 M COP")
+    return (f'=IF(ABS({cell})>=100000000,CONCATENATE(TEXT({cell}/1000000,"#,##0")," M ",{currency}),'
+            f'IF(ABS({cell})>=1000000,CONCATENATE(TEXT({cell}/1000000,"#,##0.0")," M ",{currency}),'
+            f'CONCATENATE(TEXT({cell},"#,##0")," ",{currency})))')
 
 
 DATA = {
