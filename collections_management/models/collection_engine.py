@@ -4,6 +4,7 @@ import logging
 import math
 from collections import defaultdict
 from datetime import timedelta
+from typing import NamedTuple
 
 from odoo import api, fields, models
 from odoo.tools import SQL
@@ -17,6 +18,15 @@ BATCH_SIZE = 2000
 
 
 MAX_DETAILS = 500
+
+
+class WrittenCases(NamedTuple):
+    """What writing a batch's cases came to: the open cases written, the cases that closed, and the cases
+    whose actionable debt is all under an active payment plan (their steps pause)."""
+
+    case_ids: list
+    closed_ids: list
+    plan_only_ids: set
 
 
 class _Bounded(list):
@@ -301,13 +311,14 @@ class CollectionEngine(models.AbstractModel):
         if not isinstance(summary["details"], _Bounded):
             summary["details"] = _Bounded(MAX_DETAILS if (dry_run or summary.get("keep_details")) else 0)
         measures = self._measure(partner_ids, today, company_ids)
-        case_ids = self._write_cases(partner_ids, measures, today, summary, company_ids, dry_run)
+        written = self._write_cases(partner_ids, measures, today, summary, company_ids, dry_run)
+        case_ids = written.case_ids
         self.env.invalidate_all()
         cases = self.env["collection.case"].browse(case_ids)
         locked = cases.try_lock_for_update() if cases else cases
         if dry_run:
             locked = cases
-        closed = self.env["collection.case"].browse(measures.get("closed", []))
+        closed = self.env["collection.case"].browse(written.closed_ids)
         # what cash decides (collection.cash): promises and settlement offers, after every reconciliation
         # (refresh queue) and every morning
         self._check_promises(locked | closed, today, summary)
@@ -316,7 +327,7 @@ class CollectionEngine(models.AbstractModel):
         self._segment_and_score(locked, behaviour)
         self._assign(locked)
         waiting = self._cancel_stale_executions(locked | closed)
-        executions = self._claim_steps(locked, today, summary, dry_run, paused_ids=measures.get("plan_only", set()),
+        executions = self._claim_steps(locked, today, summary, dry_run, paused_ids=written.plan_only_ids,
                                        waiting=waiting)
         if not dry_run:
             self.env["collection.step.execution"]._execute(executions, summary)
@@ -479,7 +490,7 @@ class CollectionEngine(models.AbstractModel):
         ))
         existing = {(p, c): (cid, stage) for cid, p, c, stage in cr.fetchall()}
         wanted = {key: d for key, d in measures["debtors"].items() if d["any_stage"] or d["plan"]}
-        measures["plan_only"] = set()
+        plan_only = set()
 
         # new cases: one INSERT, a second worker's case for the same debtor wins (partial unique index)
         new_keys = [key for key in wanted if key not in existing]
@@ -499,12 +510,12 @@ class CollectionEngine(models.AbstractModel):
             case_id, old_stage = existing[key]
             if d["plan"] and not d["stage"]:
                 # everything actionable is under the payment plan: the case keeps its stage, steps pause
-                measures["plan_only"].add(case_id)
+                plan_only.add(case_id)
                 d["stage"] = old_stage
             if old_stage != d["stage"]:
                 stage_changes.append((case_id, old_stage, d["stage"]))
         to_close = [(cid, stage) for key, (cid, stage) in existing.items() if key not in wanted]
-        measures["closed"] = [cid for cid, _stage in to_close]
+        closed_ids = [cid for cid, _stage in to_close]
         stage_changes += [(cid, stage, None) for cid, stage in to_close]
 
         # stage history first: one row per real change, the stage entry steps are keyed on; the cases are
@@ -608,7 +619,7 @@ class CollectionEngine(models.AbstractModel):
         self.env["collection.case.move"].invalidate_model()
         self.env["account.move"].invalidate_model(["collection_link_ids", "collection_stage_id", "collection_case_id"])
         self.env["collection.case"].invalidate_model(["move_link_ids", "move_ids"])
-        return list(case_by_key.values())
+        return WrittenCases(list(case_by_key.values()), closed_ids, plan_only)
 
     def _apply_stage_effects(self, entries, today, summary):
         """Entering a legal stage opens a legal record; a credit-hold stage flags the debtor."""
